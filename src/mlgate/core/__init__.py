@@ -1,0 +1,1 @@
+"""The vocabulary and machinery every check, reporter and front end shares."""

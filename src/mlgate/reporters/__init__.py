@@ -1,0 +1,1 @@
+"""Reporters: one module per output format, all rendering the same Verdict."""
