@@ -15,7 +15,7 @@ from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from mlgate.core.finding import Finding
+from mlgate.core.finding import Finding, SkippedInput
 from mlgate.core.fs import iter_input_files
 from mlgate.core.metric import Metric
 from mlgate.core.rule import Rule
@@ -29,7 +29,11 @@ class CheckConfig(BaseModel):
 
     paths: list[str] = Field(
         default_factory=lambda: ["."],
-        description="Files, directories or glob patterns (relative to the policy file) to examine.",
+        description="Files, directories or globs (relative to the policy file) to look in.",
+    )
+    include: list[str] = Field(
+        default_factory=list,
+        description="Glob patterns a file found under `paths` must match (empty: every file).",
     )
     exclude: list[str] = Field(
         default_factory=list, description="Glob patterns of paths never to examine."
@@ -45,14 +49,6 @@ class CheckConfig(BaseModel):
         gt=0,
         description="Address-space budget of the check's process in MiB; null for no limit.",
     )
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SkippedInput:
-    """An input a check did not examine, and why; every report lists these."""
-
-    path: str
-    reason: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -84,7 +80,7 @@ class CheckContext:
 
     def input_files(self, config: CheckConfig) -> Iterator[Path]:
         """Regular files selected by ``config.paths`` minus ``config.exclude``, inside root."""
-        return iter_input_files(self.root, config.paths, config.exclude)
+        return iter_input_files(self.root, config.paths, config.exclude, config.include)
 
     def display_path(self, path: Path) -> str:
         """The path as reports show it: relative to root with forward slashes."""

@@ -129,13 +129,15 @@ def decide(plan: GatePlan, runs: Sequence[CheckRun], inputs: DecisionInputs) -> 
         reasons.append("the gate has no checks, so nothing was verified")
     raw = Outcome.worst(c.outcome for c in checks) if runs else Outcome.ERROR
     softened = plan.mode is Mode.WARN and raw is Outcome.BLOCK
+    # An error outranks a block, but the blocks found alongside it still count.
+    blocks = any(c.blocking() or c.failed_metrics() for c in checks)
     applied = {j.waiver for c in checks for j in c.findings if j.waiver is not None}
     return GateVerdict(
         name=plan.name,
         mode=plan.mode,
         fail_on=plan.fail_on.label,
         outcome=Outcome.PASS if softened else raw,
-        would_block=raw is Outcome.BLOCK,
+        would_block=blocks,
         checks=tuple(checks),
         reasons=tuple(reasons),
         waivers_applied=tuple(sorted(applied, key=lambda w: w.index)),

@@ -76,6 +76,14 @@ class FlowStep:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class SkippedInput:
+    """An input a check did not examine, and why; every report lists these."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Finding:
     """One observation of a check.
 

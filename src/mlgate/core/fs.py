@@ -40,36 +40,42 @@ def _inside(root: Path, path: Path) -> bool:
     return True
 
 
-def _select(root: Path, pattern: str) -> Iterator[Path]:
+def _select(root: Path, pattern: str, include: list[str]) -> Iterator[Path]:
     if is_glob(pattern):
         for candidate in _walk(root, root):
-            if matches(_relative(root, candidate), pattern):
+            relative = _relative(root, candidate)
+            if matches(relative, pattern) and (not include or matches_any(relative, include)):
                 yield candidate
         return
     target = root / pattern
+    if target.is_symlink():
+        raise UsageError(f"input path {pattern!r} is a symlink; mlgate never follows symlinks")
     if not _inside(root, target):
         raise UsageError(f"input path {pattern!r} lies outside the project root {root}")
-    if target.is_symlink():
-        return
     if target.is_dir():
-        yield from _walk(root, target)
+        for candidate in _walk(root, target):
+            if not include or matches_any(_relative(root, candidate), include):
+                yield candidate
     elif target.is_file():
         yield target
     else:
         raise UsageError(f"input path {pattern!r} does not exist under {root}")
 
 
-def iter_input_files(root: Path, patterns: list[str], exclude: list[str]) -> Iterator[Path]:
+def iter_input_files(
+    root: Path, patterns: list[str], exclude: list[str], include: list[str] | None = None
+) -> Iterator[Path]:
     """Yield each selected regular file once, in a stable order.
 
     A literal pattern names a file or directory (walked recursively); a glob is
-    matched against root-relative paths. Symlinks are skipped, so a scan never
-    reads outside the tree it was given.
+    matched against root-relative paths. Files found by walking must also match
+    ``include`` when it is given; a file named literally is always taken. Symlinks
+    are skipped, so a scan never reads outside the tree it was given.
     """
     root = root.resolve()
     seen: set[Path] = set()
     for pattern in patterns:
-        for path in _select(root, pattern):
+        for path in _select(root, pattern, include or []):
             relative = _relative(root, path)
             if path in seen or matches_any(relative, exclude):
                 continue

@@ -96,19 +96,25 @@ def _collect(active: _Active, now: float) -> CheckResult | str | None:
     """The finished result or error of ``active``, or ``None`` while it still runs."""
     if active.connection.poll():
         try:
-            reply = read_reply(active.connection.recv_bytes())
+            reply: CheckResult | str = read_reply(active.connection.recv_bytes())
         except (EOFError, OSError):
-            reply = "exited without a result"
+            # The pipe closed without a message: the process died on its own.
+            active.process.join(_KILL_GRACE_SECONDS)
+            return _silent_exit(active.process)
         active.process.join(_KILL_GRACE_SECONDS)
         if active.process.is_alive():
             _stop(active.process)
         return reply
     if not active.process.is_alive():
-        return f"its process exited with code {active.process.exitcode} and no result"
+        return _silent_exit(active.process)
     if now >= active.deadline:
         _stop(active.process)
         return f"timed out after {active.task.check.config.timeout:g} s and was stopped"
     return None
+
+
+def _silent_exit(process: BaseProcess) -> str:
+    return f"its process exited with code {process.exitcode} and no result"
 
 
 def _as_result(reply: CheckResult | str) -> CheckResult:

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from mlgate.core.check import SkippedInput
-from mlgate.core.finding import Finding
+from mlgate.core.finding import Finding, SkippedInput
 from mlgate.core.metric import Metric
 from mlgate.core.rule import Rule
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,7 +12,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from mlgate.core.check import CheckConfig
-from mlgate.core.errors import PolicyError, RegistryError
+from mlgate.core.errors import PolicyError, RegistryError, UsageError
+from mlgate.core.finding import Severity
 from mlgate.core.fs import missing_literal_paths
 from mlgate.core.gate import GatePlan, PlannedCheck
 from mlgate.core.plugins import check_registry, reporter_registry
@@ -228,3 +230,32 @@ def load_policy(path: str | Path | None = None) -> Policy:
     if file.is_dir():
         file = find_policy_file(file)
     return build_policy(read_policy_document(file))
+
+
+def single_check_policy(check_id: str, paths: Sequence[str], cwd: Path, *, fail_on: str) -> Policy:
+    """A one-gate policy (``scan``) running one check with its defaults over ``paths``."""
+    registry = check_registry()
+    if check_id not in registry:
+        raise UsageError(f"unknown check {check_id!r}{_suggest(check_id, registry.names())}")
+    resolved = [Path(p).resolve() for p in paths]
+    for original, path in zip(paths, resolved, strict=True):
+        if not path.exists():
+            raise UsageError(f"path {original!r} does not exist")
+    root = Path(os.path.commonpath([cwd.resolve(), *resolved]))
+    relative = [p.relative_to(root).as_posix() or "." for p in resolved]
+    check_class = registry.load(check_id)
+    try:
+        severity = Severity.parse(fail_on)
+        config = check_class.Config.model_validate({"paths": relative})
+    except (ValueError, ValidationError) as error:
+        raise UsageError(f"scan {check_id}: {error}") from None
+    check = PlannedCheck(check_id=check_id, target=registry.spec(check_id).target, config=config)
+    return Policy(
+        source=cwd / "<scan>",
+        root=root,
+        gates={"scan": GatePlan(name="scan", fail_on=severity, checks=(check,))},
+        waivers=(),
+        baseline=None,
+        report_directory=root / "mlgate-reports",
+        report_formats=(),
+    )

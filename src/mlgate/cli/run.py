@@ -1,0 +1,73 @@
+"""``mlgate run``, ``mlgate scan`` and ``mlgate baseline``."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from pathlib import Path
+
+from mlgate.api import RunOptions, run_policy
+from mlgate.cli.exit import ExitCode, exit_code_for
+from mlgate.cli.output import emit, emit_ci_extras, parse_targets, print_terminal, write_atomically
+from mlgate.cli.progress import BarProgress, choose_progress
+from mlgate.core.baseline import render_baseline
+from mlgate.core.policy.load import Policy, load_policy, single_check_policy
+from mlgate.core.verdict import Outcome, Verdict
+
+
+def _execute(
+    policy: Policy, gates: list[str], args: argparse.Namespace, *, use_baseline: bool = True
+) -> Verdict:
+    progress = choose_progress(disabled=args.no_progress)
+    baseline = Path(args.baseline) if getattr(args, "baseline", None) else None
+    options = RunOptions(
+        progress=progress, jobs=args.jobs, baseline=baseline, use_baseline=use_baseline
+    )
+    with progress if isinstance(progress, BarProgress) else contextlib.nullcontext():
+        return run_policy(policy, gates, options)
+
+
+def _report(verdict: Verdict, policy: Policy, args: argparse.Namespace) -> ExitCode:
+    targets = parse_targets(args, policy.report_formats, policy.report_directory)
+    if not args.quiet and not any(t.destination == "-" for t in targets):
+        print_terminal(verdict, color=sys.stdout.isatty())
+    emit_ci_extras(verdict)
+    for format_id, path in emit(verdict, targets):
+        print(f"mlgate: wrote {format_id} report: {path}")
+    return exit_code_for(verdict.outcome)
+
+
+def command_run(args: argparse.Namespace) -> ExitCode:
+    """Run the policy's gates and decide."""
+    policy = load_policy(args.policy)
+    policy.select(args.gates)  # an unknown gate is bad input before anything runs
+    return _report(_execute(policy, args.gates, args), policy, args)
+
+
+def command_scan(args: argparse.Namespace) -> ExitCode:
+    """Run one check with default settings over the given paths."""
+    policy = single_check_policy(args.check, args.paths, Path.cwd(), fail_on=args.fail_on)
+    return _report(_execute(policy, [], args), policy, args)
+
+
+def command_baseline(args: argparse.Namespace) -> ExitCode:
+    """Run gates without any baseline and record every finding's fingerprint."""
+    policy = load_policy(args.policy)
+    verdict = _execute(policy, args.gates, args, use_baseline=False)
+    if verdict.outcome is Outcome.ERROR:
+        print(
+            "mlgate: error: a check did not finish, so a baseline would be incomplete; "
+            "fix the errors first (run `mlgate run` to see them)",
+            file=sys.stderr,
+        )
+        return ExitCode.INTERNAL
+    destination = Path(args.output) if args.output else policy.baseline
+    if destination is None:
+        destination = policy.root / "mlgate-baseline.json"
+        print("mlgate: add `baseline: mlgate-baseline.json` to the policy to use it")
+    findings = [j.finding for g in verdict.gates for c in g.checks for j in c.findings]
+    write_atomically(destination, render_baseline(findings, created_at=verdict.created_at))
+    count = len({f.fingerprint for f in findings})
+    print(f"mlgate: wrote a baseline of {count} finding(s): {destination}")
+    return ExitCode.PASS
