@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from fnmatch import fnmatchcase
 
-from mlgate.core.finding import ArtifactLocation, Finding, describe_location
+from mlgate.core.finding import ArtifactLocation, Finding
 from mlgate.core.globs import matches
 from mlgate.core.verdict import WaiverRecord
 
@@ -22,10 +22,13 @@ def applies_to_gate(waiver: WaiverRecord, gate: str) -> bool:
 
 
 def _artifact_matches(pattern: str, finding: Finding) -> bool:
+    """Match ``file`` or ``file!member`` (a member of an archive), as reports name them."""
     location = finding.location
     if not isinstance(location, ArtifactLocation):
         return False
-    return matches(location.path, pattern) or fnmatchcase(describe_location(location), pattern)
+    if location.member is not None and matches(f"{location.path}!{location.member}", pattern):
+        return True
+    return matches(location.path, pattern)
 
 
 def covers(waiver: WaiverRecord, finding: Finding) -> bool:
