@@ -8,6 +8,7 @@ dataclasses' own type hints, so a new field needs no codec change.
 from __future__ import annotations
 
 import dataclasses
+import math
 import types
 import typing
 from datetime import date
@@ -24,6 +25,9 @@ _LOCATION_KINDS: dict[str, type[Any]] = {
     "dataset": DatasetLocation,
 }
 _KIND_OF = {cls: kind for kind, cls in _LOCATION_KINDS.items()}
+# JSON has no NaN or infinity; a metric can be NaN (an empty group), so these spellings
+# (JavaScript's) keep documents standard JSON and decode back to the same float.
+_NON_FINITE = ("NaN", "Infinity", "-Infinity")
 
 
 class DecodeError(ValueError):
@@ -44,6 +48,8 @@ def encode(value: Any) -> Any:
         return [encode(item) for item in value]
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
     return value
 
 
@@ -96,6 +102,8 @@ def _decode_enum(data: Any, cls: type[Enum]) -> Enum:
 
 def _decode_scalar(data: Any, cls: type[Any]) -> Any:
     if cls is float and isinstance(data, int | float) and not isinstance(data, bool):
+        return float(data)
+    if cls is float and data in _NON_FINITE:
         return float(data)
     if cls is date and isinstance(data, str):
         try:

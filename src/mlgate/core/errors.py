@@ -36,6 +36,8 @@ class PolicyError(InputError):
     """The policy file cannot be used; the message names file, line and the fix."""
 
     def __init__(self, message: str, *, path: str | None = None, line: int | None = None) -> None:
+        # The CLI promises one line: parser messages often span several.
+        message = " ".join(message.split())
         self.path = path
         self.line = line
         self.bare_message = message

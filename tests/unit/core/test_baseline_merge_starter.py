@@ -24,7 +24,9 @@ def finding(path: str = "a.py", fp: str = "f1") -> Finding:
 
 def test_baseline_round_trip_and_reviewable_entries(tmp_path: Path) -> None:
     path = tmp_path / "b.json"
-    path.write_bytes(render_baseline([finding(fp="f2"), finding(fp="f1"), finding(fp="f1")], created_at="t"))
+    path.write_bytes(
+        render_baseline([finding(fp="f2"), finding(fp="f1"), finding(fp="f1")], created_at="t")
+    )
     document = json.loads(path.read_text())
     assert [e["fingerprint"] for e in document["findings"]] == ["f1", "f2"]
     assert document["findings"][0] == {"fingerprint": "f1", "rule_id": "R", "path": "a.py"}
@@ -47,9 +49,28 @@ def test_bad_baselines_are_input_errors(tmp_path: Path, content: str, message: s
 
 
 def test_artifact_waiver_scope() -> None:
-    waiver = WaiverRecord(index=0, rule="ART*", reason="r", owner="o", expires=date(2030, 1, 1), artifact="models/*.pt!archive/data.pkl")
-    hit = Finding(rule_id="ART001", severity=Severity.CRITICAL, message="m", location=ArtifactLocation(path="models/a.pt", member="archive/data.pkl", offset=3), fingerprint="x")
-    other = Finding(rule_id="ART001", severity=Severity.CRITICAL, message="m", location=ArtifactLocation(path="models/a.pt", member="other.pkl"), fingerprint="x")
+    waiver = WaiverRecord(
+        index=0,
+        rule="ART*",
+        reason="r",
+        owner="o",
+        expires=date(2030, 1, 1),
+        artifact="models/*.pt!archive/data.pkl",
+    )
+    hit = Finding(
+        rule_id="ART001",
+        severity=Severity.CRITICAL,
+        message="m",
+        location=ArtifactLocation(path="models/a.pt", member="archive/data.pkl", offset=3),
+        fingerprint="x",
+    )
+    other = Finding(
+        rule_id="ART001",
+        severity=Severity.CRITICAL,
+        message="m",
+        location=ArtifactLocation(path="models/a.pt", member="other.pkl"),
+        fingerprint="x",
+    )
     assert covers(waiver, hit) and not covers(waiver, other)
     assert not covers(waiver, finding())
 
@@ -61,7 +82,12 @@ def _verdict(name: str, outcome: Outcome, check: str) -> Verdict:
         checks=(CheckVerdict(check_id=check, outcome=outcome, duration_seconds=1.0),),
         reasons=(f"{check} said so",),
     )  # fmt: skip
-    return Verdict(gates=(gate,), tool_version="0", created_at=f"2026-11-2{len(check)}", baseline_unmatched=len(check))
+    return Verdict(
+        gates=(gate,),
+        tool_version="0",
+        created_at=f"2026-11-2{len(check)}",
+        baseline_unmatched=len(check),
+    )
 
 
 def test_merge_combines_same_gate_and_keeps_others() -> None:

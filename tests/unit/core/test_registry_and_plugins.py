@@ -14,15 +14,21 @@ def identity(name: str, obj: Any) -> Any:
 
 
 def test_names_are_read_without_importing() -> None:
-    registry = Registry("thing", [PluginSpec("b", "no.such.module:X"), PluginSpec("a", "json:dumps")], identity)
+    registry = Registry(
+        "thing", [PluginSpec("b", "no.such.module:X"), PluginSpec("a", "json:dumps")], identity
+    )
     assert registry.names() == ["a", "b"]
     assert "b" in registry
-    with pytest.raises(RegistryError, match="failed to load from no.such.module:X: ModuleNotFoundError"):
+    with pytest.raises(
+        RegistryError, match="failed to load from no.such.module:X: ModuleNotFoundError"
+    ):
         registry.load("b")
 
 
 def test_duplicate_names_with_different_targets_are_refused() -> None:
-    registry = Registry("check", [PluginSpec("x", "json:dumps"), PluginSpec("x", "json:loads")], identity)
+    registry = Registry(
+        "check", [PluginSpec("x", "json:dumps"), PluginSpec("x", "json:loads")], identity
+    )
     with pytest.raises(RegistryError, match="registered more than once: json:dumps, json:loads"):
         registry.load("x")
 
@@ -36,7 +42,15 @@ def test_builtin_and_third_party_checks_share_one_group() -> None:
     names = check_registry().names()
     assert {"sarif", "findings", "crash"} <= set(names)
     assert check_registry().load("sarif").id == "sarif"
-    assert set(reporter_registry().names()) >= {"json", "sarif", "junit", "markdown", "github", "html", "terminal"}
+    assert set(reporter_registry().names()) >= {
+        "json",
+        "sarif",
+        "junit",
+        "markdown",
+        "github",
+        "html",
+        "terminal",
+    }
 
 
 class NotACheck:

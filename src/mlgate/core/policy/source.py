@@ -18,6 +18,9 @@ import yaml
 from mlgate.core.errors import PolicyError
 
 MAX_POLICY_BYTES = 1024 * 1024
+# Aliases let a tiny file expand to billions of nodes ("billion laughs"); validation
+# walks the expanded data, so its size is bounded before anything is constructed.
+MAX_EXPANDED_NODES = 200_000
 Loc = Sequence[str | int]
 
 
@@ -78,8 +81,12 @@ def _toml_line(lines: list[str], loc: Loc) -> int | None:
 
 def _check_duplicates(node: yaml.Node, path: Path) -> None:
     stack = [node]
+    visited: set[int] = set()  # aliases make the node graph shared, even cyclic
     while stack:
         current = stack.pop()
+        if id(current) in visited:
+            continue
+        visited.add(id(current))
         if isinstance(current, yaml.MappingNode):
             seen: set[str] = set()
             for key, value in current.value:
@@ -94,6 +101,26 @@ def _check_duplicates(node: yaml.Node, path: Path) -> None:
                 stack.append(value)
         elif isinstance(current, yaml.SequenceNode):
             stack.extend(current.value)
+
+
+def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
+    """Node count once aliases are expanded; shared nodes are counted per use."""
+    key = id(node)
+    if key in memo:
+        return memo[key]
+    memo[key] = 1  # a recursive alias counts once instead of looping forever
+    children: list[yaml.Node] = []
+    if isinstance(node, yaml.MappingNode):
+        children = [part for pair in node.value for part in pair]
+    elif isinstance(node, yaml.SequenceNode):
+        children = list(node.value)
+    total = 1
+    for child in children:
+        total += _expanded_size(child, memo)
+        if total > MAX_EXPANDED_NODES:
+            break
+    memo[key] = total
+    return total
 
 
 def _read_text(path: Path) -> str:
@@ -121,6 +148,11 @@ def read_yaml(path: Path) -> PolicyDocument:
             if node is None:
                 raise PolicyError("the file is empty; it needs at least `gates:`", path=str(path))
             _check_duplicates(node, path)
+            if _expanded_size(node, {}) > MAX_EXPANDED_NODES:
+                raise PolicyError(
+                    f"expands to more than {MAX_EXPANDED_NODES} values through aliases",
+                    path=str(path),
+                )
             data = loader.construct_document(node)
         finally:
             loader.dispose()
