@@ -20,7 +20,7 @@ def test_names_are_read_without_importing() -> None:
     assert registry.names() == ["a", "b"]
     assert "b" in registry
     with pytest.raises(
-        RegistryError, match="failed to load from no.such.module:X: ModuleNotFoundError"
+        RegistryError, match=r"failed to load from no\.such\.module:X: ModuleNotFoundError"
     ):
         registry.load("b")
 
@@ -78,7 +78,7 @@ def test_check_validation_needs_config_rules_and_run() -> None:
     class BadRules:
         id = "mine"
         Config = CheckConfig
-        rules = ["x"]
+        rules = ("x",)
 
     class NoRun:
         id = "mine"
