@@ -1,0 +1,1 @@
+"""Policies as data: per-framework allowlists and the explaining denylist."""

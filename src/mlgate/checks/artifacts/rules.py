@@ -1,0 +1,102 @@
+"""The rules of the ``artifacts`` check, as typed records (``mlgate explain ART001``)."""
+
+from __future__ import annotations
+
+from mlgate.core.finding import Severity
+from mlgate.core.rule import Rule
+
+_FIX = (
+    "Save weights in a format that cannot run code (safetensors, skops, ONNX). If the "
+    "global is expected, add it to `allow_globals` of the artifacts check in the policy."
+)
+
+GLOBAL_NOT_ALLOWLISTED = Rule(
+    id="ART001",
+    slug="pickle-global-not-allowlisted",
+    severity=Severity.HIGH,
+    summary="A pickle imports a global that no active framework allowlist admits.",
+    remediation=_FIX,
+    cwe=(502,),
+)
+GLOBAL_CODE_EXECUTION = Rule(
+    id="ART002",
+    slug="pickle-global-code-execution",
+    severity=Severity.CRITICAL,
+    summary="A pickle imports a callable known to run code, processes, imports or I/O.",
+    remediation="Do not load this file. " + _FIX,
+    cwe=(502, 94),
+)
+COMPUTED_GLOBAL = Rule(
+    id="ART003",
+    slug="pickle-computed-global",
+    severity=Severity.CRITICAL,
+    summary="A pickle imports a global whose name is computed at load time or unregistered.",
+    remediation="Do not load this file; no benign writer computes global names.",
+    cwe=(502,),
+)
+BUILD_ON_GLOBAL = Rule(
+    id="ART005",
+    slug="pickle-build-on-global",
+    severity=Severity.HIGH,
+    summary="BUILD sets attributes on an imported module or class (monkey-patching on load).",
+    remediation="Do not load this file; benign pickles only BUILD objects they created.",
+    cwe=(502,),
+)
+PARSE_ERROR = Rule(
+    id="ART010",
+    slug="pickle-parse-error",
+    severity=Severity.HIGH,
+    summary="A pickle is malformed; a loader may still run what precedes the error.",
+    remediation="Re-export the artifact; a broken stream cannot be shown to be safe.",
+    cwe=(502,),
+)
+TRAILING_DATA = Rule(
+    id="ART011",
+    slug="trailing-data",
+    severity=Severity.MEDIUM,
+    summary="Bytes follow the last complete pickle; loaders and scanners may disagree on them.",
+    remediation="Re-export the artifact; honest writers do not append data.",
+)
+FORMAT_MISMATCH = Rule(
+    id="ART020",
+    slug="format-mismatch",
+    severity=Severity.HIGH,
+    summary="The file's content is not the format its extension announces.",
+    remediation="Rename the file after its real format, or re-export it; scanners and "
+    "loaders that trust names would treat it differently.",
+)
+ZIP_INCONSISTENT = Rule(
+    id="ART030",
+    slug="zip-inconsistent",
+    severity=Severity.HIGH,
+    summary="A zip archive's views disagree (names, sizes, CRC, hidden or prefixed data).",
+    remediation="Re-export the archive with a standard writer (torch.save, zipfile).",
+)
+RESOURCE_LIMIT = Rule(
+    id="ART040",
+    slug="resource-limit",
+    severity=Severity.HIGH,
+    summary="A scan budget ran out on this file (bomb, depth, size, opcodes or time).",
+    remediation="Inspect the file; raise the check's limits if it is legitimately large.",
+    cwe=(400,),
+)
+UNREADABLE = Rule(
+    id="ART041",
+    slug="artifact-unreadable",
+    severity=Severity.HIGH,
+    summary="A container or member could not be unpacked, so its content was not inspected.",
+    remediation="Re-export the artifact in a supported, unencrypted format.",
+)
+
+RULES: tuple[Rule, ...] = (
+    GLOBAL_NOT_ALLOWLISTED,
+    GLOBAL_CODE_EXECUTION,
+    COMPUTED_GLOBAL,
+    BUILD_ON_GLOBAL,
+    PARSE_ERROR,
+    TRAILING_DATA,
+    FORMAT_MISMATCH,
+    ZIP_INCONSISTENT,
+    RESOURCE_LIMIT,
+    UNREADABLE,
+)

@@ -1,0 +1,250 @@
+"""Walk one file: sniff every blob by content, recurse into every container member.
+
+Names never decide what is scanned; they only say what a file is *expected* to be
+(a mismatch is a finding) and whether broken pickle data is worth reporting.
+"""
+
+from __future__ import annotations
+
+import mmap
+import re
+from pathlib import Path, PurePosixPath
+
+from mlgate.checks.artifacts.findings import FileScan
+from mlgate.checks.artifacts.rules import (
+    FORMAT_MISMATCH,
+    RESOURCE_LIMIT,
+    UNREADABLE,
+    ZIP_INCONSISTENT,
+)
+from mlgate.checks.artifacts.verdicts import extra_plain_globals, judge_global, judge_stream
+from mlgate.core.errors import ResourceLimitError
+from mlgate.formats.containers import ContainerError, crc_matches, open_zip_entry, read_tar, unwrap
+from mlgate.formats.npy import NpyError, read_npy_header
+from mlgate.formats.pickle_stream import scan_pickles
+from mlgate.formats.sniff import (
+    COMPRESSED,
+    HEAD_SIZE,
+    TORCH_LEGACY_MAGIC,
+    Format,
+    looks_like_pickle,
+    sniff,
+)
+from mlgate.formats.span import Span
+from mlgate.formats.zipread import ZipEntry, read_zip
+
+PICKLE_SUFFIXES = frozenset(
+    {".pkl", ".pickle", ".p", ".sav", ".joblib", ".pt", ".pth", ".ckpt", ".bin"}
+)
+_COMPRESSED_OK = frozenset(COMPRESSED)
+EXPECTED: dict[str, frozenset[Format]] = {
+    **{
+        s: frozenset({Format.PICKLE}) | _COMPRESSED_OK
+        for s in (".pkl", ".pickle", ".p", ".sav", ".joblib")
+    },
+    **{
+        s: frozenset({Format.ZIP, Format.PICKLE, Format.TAR})
+        for s in (".pt", ".pth", ".ckpt", ".bin")
+    },
+    ".safetensors": frozenset({Format.SAFETENSORS}),
+    ".npy": frozenset({Format.NPY}),
+    ".npz": frozenset({Format.ZIP}),
+    ".keras": frozenset({Format.ZIP}),
+    ".h5": frozenset({Format.HDF5}),
+    ".hdf5": frozenset({Format.HDF5}),
+    ".onnx": frozenset({Format.ONNX}),
+    ".gguf": frozenset({Format.GGUF}),
+    ".zip": frozenset({Format.ZIP}),
+    ".tar": frozenset({Format.TAR}),
+}
+_TENSOR_MEMBER = re.compile(r"(?:.*/)?data/[^/]+")
+_TORCH_LEGACY_PICKLES = 5
+
+
+def scan_path(scan: FileScan, path: Path) -> bool:
+    """Scan one file; ``False`` when it is not an artifact at all (nothing examined)."""
+    suffix = path.suffix.lower()
+    with path.open("rb") as handle:
+        if path.stat().st_size == 0:
+            return suffix in EXPECTED
+        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+            span = Span(mapped, 0, len(mapped))
+            found = sniff(mapped)
+            if found is Format.UNKNOWN and suffix not in EXPECTED:
+                return False
+            _check_extension(scan, suffix, found)
+            _visit_guarded(scan, span, None, 0, strict=_is_strict(path.name, span))
+    return True
+
+
+def _check_extension(scan: FileScan, suffix: str, found: Format) -> None:
+    expected = EXPECTED.get(suffix)
+    if expected is None or found is Format.UNKNOWN or found in expected:
+        return
+    scan.add(
+        FORMAT_MISMATCH,
+        member=None,
+        offset=0,
+        message=f"a {suffix} file whose content is {found.value}",
+        subject=f"{suffix}->{found.value}",
+    )
+
+
+def _visit_guarded(
+    scan: FileScan, span: Span, member: str | None, depth: int, *, strict: bool
+) -> None:
+    """Visit a blob; a budget or unpacking failure is recorded for this blob only."""
+    try:
+        _visit(scan, span, member, depth, strict=strict)
+    except ResourceLimitError as error:
+        scan.add(RESOURCE_LIMIT, member=member, offset=None, message=str(error), subject=error.what)
+        scan.error(member, str(error))
+    except ContainerError as error:
+        scan.add(UNREADABLE, member=member, offset=None, message=str(error), subject=str(error))
+        scan.error(member, str(error))
+
+
+def _visit(scan: FileScan, span: Span, member: str | None, depth: int, *, strict: bool) -> None:
+    if depth > scan.settings.container_limits.max_depth:
+        raise ResourceLimitError(
+            "archive depth", limit=scan.settings.container_limits.max_depth, actual=depth
+        )
+    found = sniff(span.blob, span.start, span.end)
+    if found is Format.ZIP:
+        _visit_zip(scan, span, member, depth)
+        _visit_prefix(scan, span, member)
+    elif found is Format.TAR:
+        for item in read_tar(span, scan.budget):
+            _visit_guarded(
+                scan,
+                item.data,
+                _join(member, item.name),
+                depth + 1,
+                strict=_is_strict(item.name, item.data),
+            )
+    elif found in COMPRESSED:
+        _visit_compressed(scan, span, member, depth, found, strict=strict)
+    elif found is Format.NPY:
+        _visit_npy(scan, span, member)
+    elif found is Format.SEVEN_ZIP:
+        raise ContainerError("7z archives cannot be unpacked yet (needs a 7z reader)")
+    elif found is Format.PICKLE or (found is Format.UNKNOWN and strict):
+        scan_pickle_span(scan, span, member, strict=strict)
+
+
+def _visit_prefix(scan: FileScan, span: Span, member: str | None) -> None:
+    """A pickle before a zip's first header: ``torch.load`` would unpickle it (legacy)."""
+    head = span.head(HEAD_SIZE)
+    if not head.startswith(b"PK") and looks_like_pickle(head, complete=span.size <= HEAD_SIZE):
+        scan_pickle_span(scan, span, member, strict=True)
+
+
+def _join(parent: str | None, name: str) -> str:
+    return f"{parent}/{name}" if parent else name
+
+
+def _is_strict(name: str, data: Span) -> bool:
+    """Broken pickle data is reported when the name or a PROTO opcode says "pickle"."""
+    return PurePosixPath(name).suffix.lower() in PICKLE_SUFFIXES or data.head(1) == b"\x80"
+
+
+def _visit_zip(scan: FileScan, span: Span, member: str | None, depth: int) -> None:
+    listing = read_zip(span, max_entries=scan.settings.container_limits.max_members)
+    for issue in listing.issues:
+        scan.add(
+            ZIP_INCONSISTENT,
+            member=_join(member, issue.member) if issue.member else member,
+            offset=issue.offset,
+            message=f"zip {issue.kind}: {issue.detail}",
+            subject=issue.kind,
+        )
+    tensor_roots = {
+        e.name[: -len("data.pkl")] for e in listing.entries if e.name.endswith("data.pkl")
+    }
+    for entry in listing.entries:
+        scan.budget.add_member()
+        is_tensor = any(
+            entry.name.startswith(root) and _TENSOR_MEMBER.fullmatch(entry.name[len(root) :])
+            for root in tensor_roots
+        )
+        _visit_entry(scan, span, entry, _join(member, entry.name), depth, is_tensor=is_tensor)
+
+
+def _visit_entry(
+    scan: FileScan, span: Span, entry: ZipEntry, name: str, depth: int, *, is_tensor: bool
+) -> None:
+    try:
+        data = open_zip_entry(span, entry, scan.budget)
+    except ContainerError as error:
+        scan.add(
+            UNREADABLE,
+            member=name,
+            offset=entry.header_offset,
+            message=str(error),
+            subject=str(error),
+        )
+        scan.error(name, str(error))
+        return
+    # Tensor bytes are only sniffed: reading them all for a CRC would cost throughput and
+    # hide nothing, since the data is read through the local header whatever the CRC says.
+    if not is_tensor and not crc_matches(data, entry.crc):
+        scan.add(
+            ZIP_INCONSISTENT,
+            member=name,
+            offset=entry.header_offset,
+            message="zip bad-crc: the member's CRC-32 differs from its header",
+            subject="bad-crc",
+        )
+    strict = not is_tensor and _is_strict(entry.name, data)
+    _visit_guarded(scan, data, name, depth + 1, strict=strict)
+
+
+def _visit_compressed(
+    scan: FileScan, span: Span, member: str | None, depth: int, found: Format, *, strict: bool
+) -> None:
+    inner = unwrap(span, found, scan.budget)
+    label = _join(member, f"<{found.value}>")
+    if not inner.complete:
+        scan.add(
+            UNREADABLE,
+            member=label,
+            offset=None,
+            message=f"truncated {found.value} stream",
+            subject="truncated",
+        )
+    _visit_guarded(scan, inner.data, label, depth + 1, strict=strict)
+
+
+def _visit_npy(scan: FileScan, span: Span, member: str | None) -> None:
+    try:
+        header = read_npy_header(span)
+    except NpyError as error:
+        scan.add(UNREADABLE, member=member, offset=0, message=str(error), subject="npy-header")
+        return
+    if header.has_object:
+        inner = Span(span.blob, span.start + header.data_offset, span.end)
+        scan_pickle_span(scan, inner, member, strict=True, origin=span.start)
+
+
+def scan_pickle_span(
+    scan: FileScan, span: Span, member: str | None, *, strict: bool, origin: int | None = None
+) -> None:
+    """Scan every pickle of a span, joblib-aware, and judge it."""
+    base = span.start if origin is None else origin
+    legacy = span.head(len(TORCH_LEGACY_MAGIC)) == TORCH_LEGACY_MAGIC
+    limits = scan.settings.pickle_limits
+    report = scan_pickles(
+        span.blob,
+        start=span.start,
+        end=span.end,
+        limits=limits,
+        inline_arrays=True,
+        stop_after=_TORCH_LEGACY_PICKLES if legacy else None,
+    )
+    judge_stream(scan, report, member, base, strict=strict)
+    if any(record.inline_arrays for record in report.pickles):
+        # A plain pickle.load does not skip joblib's array bytes: whatever opcodes they
+        # hide would run there, so that reading is judged too.
+        plain = scan_pickles(span.blob, start=span.start, end=span.end, limits=limits)
+        for ref in extra_plain_globals(report, plain):
+            judge_global(scan, ref, member, base)

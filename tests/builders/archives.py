@@ -1,0 +1,171 @@
+"""Zips (honest and tricked), tars, compressed wrappers and ``.npy`` files, built in memory.
+
+The zip writer is our own so that each trick a loader tolerates can be produced
+exactly: local/central name mismatches, bad CRCs, data descriptors, prefixed bytes,
+local-only members, duplicate names, zip64 records.
+"""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import io
+import lzma
+import struct
+import tarfile
+import zlib
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Member:
+    """One member and the tricks to apply when writing it."""
+
+    name: str
+    data: bytes
+    deflate: bool = False
+    central_name: str | None = None
+    bad_crc: bool = False
+    descriptor: bool = False
+    in_central: bool = True
+
+
+def _local(member: Member, payload: bytes, crc: int) -> bytes:
+    flags = 0x8 if member.descriptor else 0
+    sizes = (0, 0, 0) if member.descriptor else (crc, len(payload), len(member.data))
+    name = member.name.encode()
+    method = 8 if member.deflate else 0
+    header = struct.pack("<4s5H3I2H", b"PK\x03\x04", 20, flags, method, 0, 0, *sizes, len(name), 0)
+    trailer = (
+        struct.pack("<4s3I", b"PK\x07\x08", crc, len(payload), len(member.data))
+        if member.descriptor
+        else b""
+    )
+    return header + name + payload + trailer
+
+
+def _central(member: Member, payload: bytes, crc: int, offset: int) -> bytes:
+    name = (member.central_name or member.name).encode()
+    flags = 0x8 if member.descriptor else 0
+    method = 8 if member.deflate else 0
+    return struct.pack(
+        "<4s6H3I5H2I", b"PK\x01\x02", 20, 20, flags, method, 0, 0, crc, len(payload),
+        len(member.data), len(name), 0, 0, 0, 0, 0, offset,
+    ) + name  # fmt: skip
+
+
+def make_zip(members: list[Member], *, prefix: bytes = b"", zip64: bool = False) -> bytes:
+    """A zip of ``members``; ``prefix`` bytes come first (offsets stay archive-relative)."""
+    body = bytearray()
+    directory = bytearray()
+    count = 0
+    for member in members:
+        payload = _compress(member.data) if member.deflate else member.data
+        crc = zlib.crc32(member.data) ^ (0xFFFF if member.bad_crc else 0)
+        offset = len(body)
+        body += _local(member, payload, crc)
+        if member.in_central:
+            directory += _central(member, payload, crc, offset)
+            count += 1
+    end = _end_records(len(body), len(directory), count, zip64=zip64)
+    return prefix + bytes(body) + bytes(directory) + end
+
+
+def _end_records(cd_offset: int, cd_size: int, count: int, *, zip64: bool) -> bytes:
+    if not zip64:
+        return struct.pack("<4s4H2IH", b"PK\x05\x06", 0, 0, count, count, cd_size, cd_offset, 0)
+    record_offset = cd_offset + cd_size
+    record = struct.pack(
+        "<4sQ2H2I4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, count, count, cd_size, cd_offset
+    )
+    locator = struct.pack("<4sIQI", b"PK\x06\x07", 0, record_offset, 1)
+    eocd = struct.pack("<4s4H2IH", b"PK\x05\x06", 0, 0, 0xFFFF, 0xFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0)
+    return record + locator + eocd
+
+
+def _compress(data: bytes) -> bytes:
+    encoder = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return encoder.compress(data) + encoder.flush()
+
+
+def torch_zip(
+    data_pkl: bytes,
+    *,
+    root: str = "archive",
+    storages: int = 1,
+    deflate: bool = False,
+    bad_crc: bool = False,
+    descriptor: bool = False,
+) -> bytes:
+    """The ``torch.save`` zip layout: data.pkl, byteorder, data/<key>, version, serialization id."""
+    pkl = Member(
+        name=f"{root}/data.pkl",
+        data=data_pkl,
+        deflate=deflate,
+        bad_crc=bad_crc,
+        descriptor=descriptor,
+    )
+    members = [pkl]
+    members.append(Member(name=f"{root}/byteorder", data=b"little"))
+    members += [
+        Member(name=f"{root}/data/{key}", data=_tensor_bytes(key)) for key in range(storages)
+    ]
+    members.append(Member(name=f"{root}/version", data=b"3\n"))
+    members.append(
+        Member(
+            name=f"{root}/.data/serialization_id", data=b"1234567890123456789012345678901234567890"
+        )
+    )
+    return make_zip(members)
+
+
+def _tensor_bytes(key: int) -> bytes:
+    # float32 values whose bytes start with 0x80 0x02: tensor data that *looks* like PROTO 2.
+    return b"\x80\x02" + struct.pack("<46f", *(float(key + i) for i in range(46)))
+
+
+def make_tar(members: dict[str, bytes]) -> bytes:
+    """An uncompressed tar of the given files."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w", format=tarfile.GNU_FORMAT) as archive:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+def compress(data: bytes, codec: str) -> bytes:
+    """``joblib.dump(..., compress=codec)`` writes these stream formats."""
+    if codec == "zlib":
+        return zlib.compress(data, 3)
+    if codec == "gzip":
+        return gzip.compress(data, 3, mtime=0)
+    if codec == "bz2":
+        return bz2.compress(data, 3)
+    if codec == "xz":
+        return lzma.compress(data, lzma.FORMAT_XZ)
+    if codec == "lzma":
+        return lzma.compress(data, lzma.FORMAT_ALONE)
+    raise ValueError(codec)
+
+
+def npy(descr: object, shape: tuple[int, ...], body: bytes, *, version: int = 1) -> bytes:
+    """A ``.npy`` file: magic, version, padded header dict, then the data (or a pickle)."""
+    header = f"{{'descr': {descr!r}, 'fortran_order': False, 'shape': {shape!r}, }}"
+    size_bytes = 2 if version == 1 else 4
+    total = 6 + 2 + size_bytes + len(header) + 1
+    header += " " * ((64 - total % 64) % 64) + "\n"
+    length = len(header).to_bytes(size_bytes, "little")
+    return b"\x93NUMPY" + bytes([version, 0]) + length + header.encode("latin-1") + body
+
+
+def safetensors(metadata: dict[str, str] | None = None) -> bytes:
+    """A minimal safetensors file with one float32 tensor."""
+    import json
+
+    header = {"w": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}}
+    if metadata:
+        header["__metadata__"] = metadata  # type: ignore[assignment]  # safetensors allows it
+    text = json.dumps(header).encode()
+    return struct.pack("<Q", len(text)) + text + struct.pack("<2f", 1.0, 2.0)
