@@ -2,43 +2,19 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from builders.cli import Completed
 from mlgate.cli.app import main
 
 PLUGINS = Path(__file__).resolve().parents[1] / "plugins"
 MLGATE = Path(sys.executable).with_name("mlgate")
-
-
-@dataclass
-class Completed:
-    """What a CLI run left behind."""
-
-    code: int
-    out: str
-    err: str
-
-
-def declare(directory: Path, *findings: dict[str, Any], name: str = "scan") -> Path:
-    """Write a fixture the `findings` test check reads."""
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"{name}.findings.json"
-    path.write_text(json.dumps({"findings": list(findings)}))
-    return path
-
-
-def sqli(line: int = 4, severity: str = "high", path: str = "app.py") -> dict[str, Any]:
-    """A declared finding like a SQL injection."""
-    return {"path": path, "line": line, "severity": severity, "message": f"SQL built at {path}"}
 
 
 @pytest.fixture

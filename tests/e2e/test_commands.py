@@ -7,8 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import jsonschema
-from conftest import Completed
 
+from builders.cli import Completed
 from mlgate.core.policy.load import load_policy
 
 
@@ -21,7 +21,9 @@ def test_version_and_help(process: Callable[..., Completed], tmp_path: Path) -> 
     assert usage.code == 2
 
 
-def test_schema_is_a_valid_json_schema_listing_check_settings(cli: Callable[..., Completed]) -> None:
+def test_schema_is_a_valid_json_schema_listing_check_settings(
+    cli: Callable[..., Completed],
+) -> None:
     done = cli("schema")
     schema = json.loads(done.out)
     jsonschema.Draft202012Validator.check_schema(schema)
@@ -49,9 +51,7 @@ def test_checks_lists_plugins_and_broken_ones(cli: Callable[..., Completed]) -> 
     assert "junit" in done.out
 
 
-def test_init_writes_a_policy_that_loads(
-    project: Path, cli: Callable[..., Completed]
-) -> None:
+def test_init_writes_a_policy_that_loads(project: Path, cli: Callable[..., Completed]) -> None:
     (project / "requirements.txt").write_text("flask==3.1\n")
     (project / "app.py").write_text("print('hi')\n")
     (project / "scan.sarif").write_text("{}")
@@ -65,9 +65,7 @@ def test_init_writes_a_policy_that_loads(
     assert again.code == 2 and "already exists" in again.err
 
 
-def test_scan_with_defaults_and_one_output(
-    project: Path, cli: Callable[..., Completed]
-) -> None:
+def test_scan_with_defaults_and_one_output(project: Path, cli: Callable[..., Completed]) -> None:
     results = project / "results"
     results.mkdir()
     (results / "notes.txt").write_text("not sarif, not read")

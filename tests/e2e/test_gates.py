@@ -10,8 +10,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 import xmlschema
-from conftest import Completed, declare, sqli
 
+from builders.cli import Completed, declare, sqli
 from mlgate.core.verdict import Disposition, Outcome, Verdict
 from mlgate.reporters.json import load_verdict
 
@@ -65,7 +65,9 @@ def test_block_explains_rule_place_and_waiver(project: Path, cli: Callable[..., 
     assert "waiver" in done.out.lower()
 
 
-def test_warn_mode_passes_and_says_it_would_block(project: Path, cli: Callable[..., Completed]) -> None:
+def test_warn_mode_passes_and_says_it_would_block(
+    project: Path, cli: Callable[..., Completed]
+) -> None:
     policy(project, mode="warn")
     declare(project / "declared", sqli())
     done, verdict = run_json(cli, project)
@@ -115,7 +117,9 @@ def test_missing_baseline_file_is_bad_input(project: Path, cli: Callable[..., Co
     assert done.code == 2 and "baseline file not found" in done.err
 
 
-def test_malformed_policy_is_exit_2_with_one_line(project: Path, process: Callable[..., Completed]) -> None:
+def test_malformed_policy_is_exit_2_with_one_line(
+    project: Path, process: Callable[..., Completed]
+) -> None:
     path = policy(project)
     path.write_text(path.read_text().replace("fail_on", "fail_onn"))
     done = process("run", cwd=project)
@@ -123,10 +127,15 @@ def test_malformed_policy_is_exit_2_with_one_line(project: Path, process: Callab
     assert done.out == ""
     assert done.err.count("\n") == 1
     assert done.err.startswith("mlgate: error: ")
-    assert "mlgate.yaml:5: gates.pre-merge.fail_onn: unknown key 'fail_onn' (did you mean 'fail_on'?)" in done.err
+    assert (
+        "mlgate.yaml:5: gates.pre-merge.fail_onn: unknown key 'fail_onn' (did you mean 'fail_on'?)"
+        in done.err
+    )
 
 
-def test_crashing_check_makes_the_gate_error(project: Path, process: Callable[..., Completed]) -> None:
+def test_crashing_check_makes_the_gate_error(
+    project: Path, process: Callable[..., Completed]
+) -> None:
     checks = "      crash: {}\n      findings:\n        paths: [declared]\n"
     policy(project, checks=checks)
     declare(project / "declared", sqli(severity="low"))
@@ -138,7 +147,9 @@ def test_crashing_check_makes_the_gate_error(project: Path, process: Callable[..
     assert findings.outcome is Outcome.PASS  # the other check still ran
 
 
-def test_hanging_check_is_stopped_at_its_timeout(project: Path, process: Callable[..., Completed]) -> None:
+def test_hanging_check_is_stopped_at_its_timeout(
+    project: Path, process: Callable[..., Completed]
+) -> None:
     policy(project, checks="      hang:\n        timeout: 1\n")
     done = process("run", "--no-progress", "-f", "json=v.json", cwd=project)
     assert done.code == 3
@@ -169,7 +180,9 @@ def test_all_formats_at_once_validate(project: Path, process: Callable[..., Comp
         assert f"wrote {fmt} report: reports/{fmt}.out" in done.out
         assert (reports / f"{fmt}.out").stat().st_size > 0
     sarif = json.loads((reports / "sarif.out").read_text())
-    jsonschema.Draft4Validator(json.loads((SCHEMAS / "sarif-2.1.0.json").read_text())).validate(sarif)
+    jsonschema.Draft4Validator(json.loads((SCHEMAS / "sarif-2.1.0.json").read_text())).validate(
+        sarif
+    )
     xmlschema.XMLSchema(str(SCHEMAS / "junit.xsd")).validate(str(reports / "junit.out"))
     assert verdict_of(reports / "json.out").outcome is Outcome.BLOCK
     assert "::error" in (reports / "github.out").read_text()
@@ -214,7 +227,9 @@ def test_report_rerenders_and_merges_shards(project: Path, cli: Callable[..., Co
     assert len(merged.gates[0].checks) == 2
 
 
-def test_unknown_gate_and_bad_format_are_input_errors(project: Path, cli: Callable[..., Completed]) -> None:
+def test_unknown_gate_and_bad_format_are_input_errors(
+    project: Path, cli: Callable[..., Completed]
+) -> None:
     policy(project)
     declare(project / "declared", sqli())
     unknown = cli("run", "pre-merg")

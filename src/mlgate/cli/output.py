@@ -74,8 +74,18 @@ def emit(verdict: Verdict, targets: list[ReportTarget]) -> list[tuple[str, str]]
             sys.stdout.flush()
             continue
         write_atomically(Path(target.destination), data)
-        written.append((target.format_id, target.destination))
+        written.append((target.format_id, _shown(Path(target.destination))))
     return written
+
+
+def _shown(path: Path) -> str:
+    """A path as the user typed it, or relative to the working directory when inside it."""
+    if not path.is_absolute():
+        return path.as_posix()
+    try:
+        return path.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 def print_terminal(verdict: Verdict, *, color: bool) -> None:

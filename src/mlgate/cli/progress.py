@@ -71,9 +71,7 @@ class BarProgress:
             self._progress.console.print(f"[red]{gate}/{check_id}: {status}[/red]")
 
 
-def choose_progress(
-    *, disabled: bool, stream: TextIO | None = None
-) -> PlainProgress | BarProgress:
+def choose_progress(*, disabled: bool, stream: TextIO | None = None) -> PlainProgress | BarProgress:
     """The bar on an interactive terminal, plain lines otherwise."""
     # Resolved per call: sys.stderr may be replaced after import (tests, embedding apps).
     stream = stream or sys.stderr

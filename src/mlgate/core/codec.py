@@ -48,6 +48,10 @@ def encode(value: Any) -> Any:
         return [encode(item) for item in value]
     if isinstance(value, date):
         return value.isoformat()
+    return _encode_scalar(value)
+
+
+def _encode_scalar(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
     return value
