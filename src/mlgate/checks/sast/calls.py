@@ -1,0 +1,198 @@
+"""Calls: sources, sinks, sanitizers, container mutation, and project functions.
+
+A call to a project function uses that function's summary (parameters to return,
+parameters to sinks, sources it returns). A call to anything else returns the union
+of its receiver's and arguments' taint, unless a sanitizer or a clean-result method
+says otherwise: unknown library code is assumed to pass data through.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from mlgate.checks.sast import exprs
+from mlgate.checks.sast.frame import Frame
+from mlgate.checks.sast.inputs import call_source
+from mlgate.checks.sast.ir import FunctionFacts
+from mlgate.checks.sast.labels import EMPTY, Step, Taint, clear, extend, join
+from mlgate.checks.sast.paths import access_path, constant_key
+from mlgate.checks.sast.results import EMPTY_SUMMARY
+from mlgate.checks.sast.rules.model import ALL_CLASSES
+from mlgate.checks.sast.rules.sanitizers import CLEAN_METHODS
+from mlgate.checks.sast.sinkcheck import CallArgs, check_sinks
+from mlgate.checks.sast.state import UNKNOWN, DictShape, ListShape, State
+
+_CONTAINER_WRITES = frozenset({"add", "update", "setdefault", "extend", "insert", "appendleft"})
+
+
+def evaluate_call(node: ast.Call, state: State, frame: Frame) -> Taint:
+    """Taint of a call's result, recording any sink it reaches."""
+    func = node.func
+    method = func.attr if isinstance(func, ast.Attribute) else None
+    receiver = (
+        exprs.evaluate(func.value, state, frame) if isinstance(func, ast.Attribute) else EMPTY
+    )
+    values = CallArgs(
+        receiver=receiver,
+        args=tuple(exprs.evaluate(a, state, frame) for a in node.args),
+        kwargs={k.arg or "**": exprs.evaluate(k.value, state, frame) for k in node.keywords},
+    )
+    found = call_source(node, state, frame)
+    if found:
+        return found
+    qualname = frame.qualify(func, state)
+    specs = frame.rules.sinks_for(qualname, method)
+    if specs:
+        check_sinks(node, specs, values, state, frame)
+    if method is not None and isinstance(func, ast.Attribute):
+        _mutate(func.value, method, node, values, state)
+    return _result(node, qualname, method, values, state, frame)
+
+
+def _result(
+    node: ast.Call,
+    qualname: str | None,
+    method: str | None,
+    values: CallArgs,
+    state: State,
+    frame: Frame,
+) -> Taint:
+    sanitizer = frame.rules.sanitizer_for(qualname, method)
+    if sanitizer is not None:
+        return (
+            EMPTY
+            if sanitizer.clears >= ALL_CLASSES
+            else clear(values.everything(), sanitizer.clears)
+        )
+    if method in CLEAN_METHODS:
+        return EMPTY
+    target = _resolve(node.func, qualname, state, frame)
+    if target is not None:
+        return _apply_summary(node, target, values, frame)
+    if method in {"get", "pop"} and isinstance(node.func, ast.Attribute):
+        looked_up = _lookup(node, node.func.value, state, frame)
+        if looked_up is not None:
+            return join(looked_up, *values.args[1:])
+    exprs_prefix = _format_prefix(node, method, state, frame)
+    return clear(values.everything(), exprs_prefix) if exprs_prefix else values.everything()
+
+
+def _format_prefix(
+    node: ast.Call, method: str | None, state: State, frame: Frame
+) -> frozenset[str]:
+    """``"https://api.x/{}".format(v)`` fixes the host like an f-string does."""
+    if method != "format" or not isinstance(node.func, ast.Attribute):
+        return frozenset()
+    receiver = node.func.value
+    literal = receiver.value if isinstance(receiver, ast.Constant) else None
+    return exprs.prefix_cleared(literal)
+
+
+def _lookup(node: ast.Call, container: ast.expr, state: State, frame: Frame) -> Taint | None:
+    """``d.get("k")`` / ``items.pop(0)`` on a container of known shape or a constant table."""
+    if isinstance(container, ast.Name) and (container.id,) not in state.vars:
+        table = frame.module.constants.get(container.id)
+        if isinstance(table, dict) and container.id not in state.consts:
+            return EMPTY  # a value of a constant table, whatever the (tainted) key
+    path = access_path(container)
+    if path is None or path not in state.shapes or not node.args:
+        return None
+    key = constant_key(node.args[0])
+    return None if key is UNKNOWN else state.read_item(path, key)
+
+
+def _mutate(
+    container: ast.expr, method: str, node: ast.Call, values: CallArgs, state: State
+) -> None:
+    """Keep container shapes honest under ``append``/``pop``/``update``..."""
+    path = access_path(container)
+    if path is None or (path not in state.shapes and path not in state.vars):
+        if path is not None and method in _CONTAINER_WRITES | {"append"}:
+            state.weaken(path, join(*values.args, *values.kwargs.values()))
+        return
+    shape = state.shapes.get(path)
+    if method == "append" and isinstance(shape, ListShape) and len(values.args) == 1:
+        state.write_shape(path, ListShape((*shape.items, values.args[0])))
+    elif method == "pop" and shape is not None:
+        _pop(path, shape, node, state)
+    elif method in _CONTAINER_WRITES or method == "append":
+        state.weaken(path, join(*values.args, *values.kwargs.values()))
+
+
+def _pop(path: tuple[str, ...], shape: ListShape | DictShape, node: ast.Call, state: State) -> None:
+    key = constant_key(node.args[0]) if node.args else -1
+    if isinstance(shape, ListShape) and isinstance(key, int) and shape.items:
+        items = list(shape.items)
+        if -len(items) <= key < len(items):
+            del items[key]
+            state.write_shape(path, ListShape(tuple(items)))
+            return
+    if isinstance(shape, DictShape) and key is not UNKNOWN:
+        state.write_shape(path, DictShape({k: v for k, v in shape.items.items() if k != key}))
+        return
+    state.weaken(path, EMPTY)
+
+
+def _resolve(
+    func: ast.expr, qualname: str | None, state: State, frame: Frame
+) -> tuple[FunctionFacts, bool] | None:
+    """The project function called, and whether ``self`` is bound to the receiver."""
+    project = frame.project
+    if qualname is not None:
+        found = project.resolve(qualname)
+        return (found[1], False) if found is not None else None
+    if isinstance(func, ast.Name):
+        nested = project.functions.get(f"{frame.function.qualname}.{func.id}")
+        return (nested[1], False) if nested is not None else None
+    if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)):
+        return None
+    receiver = func.value.id
+    owner = state.classes.get(receiver)
+    if receiver in {"self", "cls"} and frame.function.class_name is not None:
+        owner = frame.function.class_name
+    method = project.method(owner, func.attr) if owner is not None else None
+    return (method[1], True) if method is not None else None
+
+
+def _apply_summary(
+    node: ast.Call, target: tuple[FunctionFacts, bool], values: CallArgs, frame: Frame
+) -> Taint:
+    function, is_bound = target
+    frame.callees.add(function.qualname)
+    summary = frame.summaries.get(function.qualname, EMPTY_SUMMARY)
+    actuals = _actuals(function, values, is_bound=is_bound)
+    into = frame.step(node, f"passed into {function.name}()")
+    back = frame.step(node, f"returned from {function.name}()")
+    results = [extend(summary.source_returns, back)]
+    for flow in summary.returns:
+        carried = clear(actuals.get(flow.index, EMPTY), flow.cleared)
+        results.append(extend(_with_steps(carried, (into, *flow.trace)), back))
+    for reach in summary.sinks:
+        for origin, trace in actuals.get(reach.index, EMPTY).live(reach.sink.vuln):
+            frame.record(reach.sink, reach.site, origin, (*trace, into, *reach.trace))
+    return join(*results)
+
+
+def _with_steps(taint: Taint, steps: tuple[Step, ...]) -> Taint:
+    for step in steps:
+        taint = extend(taint, step)
+    return taint
+
+
+def _actuals(function: FunctionFacts, values: CallArgs, *, is_bound: bool) -> dict[int, Taint]:
+    """Map call arguments to the callee's parameter indices."""
+    params = function.params
+    offset = 1 if is_bound else 0
+    actuals: dict[int, Taint] = {0: values.receiver} if is_bound and params else {}
+    variadic = next((p.index for p in params if p.is_variadic and p.index >= offset), None)
+    for position, taint in enumerate(values.args):
+        index = position + offset
+        if variadic is not None and index >= variadic:
+            actuals[variadic] = join(actuals.get(variadic, EMPTY), taint)
+        elif index < len(params):
+            actuals[index] = taint
+    by_name = {p.name: p.index for p in params}
+    for name, taint in values.kwargs.items():
+        if name in by_name:
+            actuals[by_name[name]] = taint
+    return actuals

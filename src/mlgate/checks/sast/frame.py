@@ -1,0 +1,107 @@
+"""The context of analysing one function: where it lives and what it has found."""
+
+from __future__ import annotations
+
+import ast
+import builtins
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from mlgate.checks.sast.ir import FunctionFacts, ModuleFacts
+from mlgate.checks.sast.labels import Origin, SourceOrigin, Step, Taint
+from mlgate.checks.sast.project import Project
+from mlgate.checks.sast.results import SinkHit, SinkSite, Summary
+from mlgate.checks.sast.rules import RuleSet
+from mlgate.checks.sast.rules.model import SinkSpec
+from mlgate.checks.sast.state import State
+from mlgate.core.fingerprint import normalise_content
+
+_BUILTINS = frozenset(dir(builtins))
+_MAX_SNIPPET = 200
+
+
+@dataclass(slots=True, kw_only=True)
+class Frame:
+    """Mutable bookkeeping of one function analysis."""
+
+    project: Project
+    module: ModuleFacts
+    function: FunctionFacts
+    rules: RuleSet
+    summaries: Mapping[str, Summary]
+    hits: dict[tuple[object, ...], SinkHit] = field(default_factory=dict)
+    returned: list[Taint] = field(default_factory=list)
+    callees: set[str] = field(default_factory=set)
+    loop_exits: list[list[State]] = field(default_factory=list)
+
+    def qualify(self, node: ast.expr, state: State) -> str | None:
+        """Fully qualified name of a dotted expression, via imports and module defs."""
+        if isinstance(node, ast.Attribute):
+            base = self.qualify(node.value, state)
+            return f"{base}.{node.attr}" if base is not None else None
+        if not isinstance(node, ast.Name):
+            return None
+        name = node.id
+        if (name,) in state.vars or name in state.consts or self._is_param(name):
+            return None
+        if name in self.module.imports:
+            return self.module.imports[name]
+        local = f"{self.module.name}.{name}"
+        if local in self.project.functions or local in self.module.classes:
+            return local
+        return name if name in _BUILTINS else None
+
+    def _is_param(self, name: str) -> bool:
+        return any(p.name == name for p in self.function.params)
+
+    def step(self, node: ast.AST, message: str) -> Step:
+        """A trace step at ``node``'s position."""
+        return Step(
+            path=self.module.path,
+            line=getattr(node, "lineno", 0),
+            column=getattr(node, "col_offset", 0) + 1,
+            message=message,
+        )
+
+    def code(self, node: ast.AST) -> str:
+        """The source text of ``node`` (whitespace-normalised, bounded)."""
+        return normalise_content(source_segment(self.module.lines, node))[:_MAX_SNIPPET]
+
+    def source(self, node: ast.expr | ast.arg, description: str) -> SourceOrigin:
+        """A source origin for the value read at ``node``."""
+        code = self.code(node)
+        return SourceOrigin(
+            description=description,
+            code=code,
+            step=self.step(node, f"{description} read: `{code}`"),
+        )
+
+    def site(self, node: ast.AST, callee: str) -> SinkSite:
+        """The sink site of a call node."""
+        code = self.code(node)
+        return SinkSite(step=self.step(node, f"reaches {callee}: `{code}`"), code=code)
+
+    def record(
+        self, sink: SinkSpec, site: SinkSite, origin: Origin, trace: tuple[Step, ...]
+    ) -> None:
+        """Remember that taint from ``origin`` reached ``sink`` at ``site`` (first trace wins)."""
+        key = (sink, site.step, origin)
+        if key not in self.hits:
+            self.hits[key] = SinkHit(sink=sink, site=site, origin=origin, trace=trace)
+
+
+def source_segment(lines: tuple[str, ...], node: ast.AST) -> str:
+    """The text a node spans; ``ast`` columns count UTF-8 bytes, so slice bytes."""
+    start = getattr(node, "lineno", None)
+    end = getattr(node, "end_lineno", None)
+    if start is None or end is None or start > len(lines) or end > len(lines):
+        return ""
+    first_col = getattr(node, "col_offset", 0)
+    last_col = getattr(node, "end_col_offset", None)
+    chunk = [line.encode("utf-8", "surrogatepass") for line in lines[start - 1 : end]]
+    if not chunk:
+        return ""
+    if last_col is not None:
+        chunk[-1] = chunk[-1][:last_col]
+    chunk[0] = chunk[0][first_col:]
+    return "\n".join(c.decode("utf-8", "replace") for c in chunk)

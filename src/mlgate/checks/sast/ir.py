@@ -1,0 +1,236 @@
+"""Per-module facts the taint engine needs, extracted in one pass over the tree.
+
+Nothing here follows data flow: it records imports, module constants, functions
+and classes, and which functions are web handlers whose parameters carry user
+input (see :mod:`mlgate.checks.sast.handlers`).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from types import MappingProxyType
+
+FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+class HandlerKind(StrEnum):
+    """Which framework calls a function with request data, if any."""
+
+    NONE = "none"
+    FLASK = "flask"
+    FASTAPI = "fastapi"
+    DJANGO = "django"
+    AIOHTTP = "aiohttp"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Param:
+    """One parameter of a function, in call order (``self`` included)."""
+
+    name: str
+    index: int
+    node: ast.arg
+    annotation: ast.expr | None
+    default: ast.expr | None
+    is_variadic: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FunctionFacts:
+    """A function (or the module's top-level code) and its role."""
+
+    qualname: str
+    name: str
+    node: FunctionNode | ast.Module
+    params: tuple[Param, ...]
+    class_name: str | None
+    handler: HandlerKind = HandlerKind.NONE
+    source_params: frozenset[int] = frozenset()
+    request_params: frozenset[str] = frozenset()
+    returns_html: bool = False
+
+    @property
+    def body(self) -> list[ast.stmt]:
+        """The statements the function runs."""
+        return self.node.body
+
+    @property
+    def is_method(self) -> bool:
+        """True for functions defined directly in a class body."""
+        return self.class_name is not None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ModuleFacts:
+    """Everything module-wide that the analysis of one function may consult."""
+
+    name: str
+    path: str
+    lines: tuple[str, ...]
+    imports: Mapping[str, str]
+    constants: Mapping[str, object]
+    patterns: Mapping[str, str]
+    functions: tuple[FunctionFacts, ...]
+    classes: Mapping[str, tuple[str, ...]]
+
+
+def module_name_for(relative_path: str) -> tuple[str, bool]:
+    """Dotted module name of a root-relative ``.py`` path, and whether it is a package."""
+    parts = relative_path.removesuffix(".py").split("/")
+    if parts and parts[0] == "src" and len(parts) > 1:
+        parts = parts[1:]
+    is_package = parts[-1] == "__init__"
+    if is_package:
+        parts = parts[:-1]
+    return ".".join(parts) or "__init__", is_package
+
+
+def collect_imports(tree: ast.Module, module: str, *, is_package: bool) -> dict[str, str]:
+    """Local alias -> fully qualified name, for every import anywhere in the module."""
+    imports: dict[str, str] = {}
+    for node in _statements(tree.body):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                local = alias.asname or alias.name.split(".")[0]
+                imports[local] = alias.name if alias.asname else local
+        elif isinstance(node, ast.ImportFrom):
+            base = _absolute_base(node, module, is_package=is_package)
+            for alias in node.names:
+                if alias.name != "*":
+                    imports[alias.asname or alias.name] = f"{base}.{alias.name}".lstrip(".")
+    return imports
+
+
+def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Every statement, nested ones included, without visiting expressions (fast)."""
+    pending = list(reversed(body))
+    while pending:
+        statement = pending.pop()
+        yield statement
+        for field in ("body", "orelse", "finalbody"):
+            pending.extend(reversed(getattr(statement, field, ())))
+        for handler in getattr(statement, "handlers", ()):
+            pending.extend(reversed(handler.body))
+        for case in getattr(statement, "cases", ()):
+            pending.extend(reversed(case.body))
+
+
+def _absolute_base(node: ast.ImportFrom, module: str, *, is_package: bool) -> str:
+    if not node.level:
+        return node.module or ""
+    package = module.split(".")
+    drop = node.level - 1 if is_package else node.level
+    anchor = package[: len(package) - drop] if drop else package
+    return ".".join([*anchor, *([node.module] if node.module else [])])
+
+
+def collect_constants(tree: ast.Module) -> tuple[dict[str, object], dict[str, str]]:
+    """Module names bound exactly once to a literal, and to ``re.compile(<literal>)``."""
+    bound: dict[str, list[ast.expr]] = {}
+    for statement in tree.body:
+        for name, value in _simple_bindings(statement):
+            bound.setdefault(name, []).append(value)
+    constants: dict[str, object] = {}
+    patterns: dict[str, str] = {}
+    for name, values in bound.items():
+        if len(values) != 1:
+            continue
+        value = values[0]
+        pattern = compiled_pattern(value)
+        if pattern is not None:
+            patterns[name] = pattern
+        else:
+            literal = literal_value(value)
+            if literal is not _UNKNOWN:
+                constants[name] = literal
+    return constants, patterns
+
+
+def _simple_bindings(statement: ast.stmt) -> Iterator[tuple[str, ast.expr]]:
+    if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+        target = statement.targets[0]
+        if isinstance(target, ast.Name):
+            yield target.id, statement.value
+    elif (
+        isinstance(statement, ast.AnnAssign)
+        and isinstance(statement.target, ast.Name)
+        and statement.value is not None
+    ):
+        yield statement.target.id, statement.value
+
+
+_UNKNOWN = object()
+
+
+def literal_value(node: ast.expr) -> object:
+    """The value of a pure literal (``frozenset({...})`` included), else a sentinel."""
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in {"frozenset", "set", "tuple"}
+        and len(node.args) == 1
+    ):
+        node = node.args[0]
+    try:
+        return ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return _UNKNOWN
+
+
+def is_known(value: object) -> bool:
+    """False for the sentinel :func:`literal_value` returns for non-literals."""
+    return value is not _UNKNOWN
+
+
+def compiled_pattern(node: ast.expr) -> str | None:
+    """The pattern text of ``re.compile("...")``, else ``None``."""
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "compile"
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == "re"
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+        and isinstance(node.args[0].value, str)
+    ):
+        return node.args[0].value
+    return None
+
+
+def function_params(node: FunctionNode) -> tuple[Param, ...]:
+    """Parameters in call order with their annotations and defaults."""
+    arguments = node.args
+    positional = [*arguments.posonlyargs, *arguments.args]
+    defaults: list[ast.expr | None] = [None] * (len(positional) - len(arguments.defaults))
+    defaults.extend(arguments.defaults)
+    params = [
+        Param(name=a.arg, index=i, node=a, annotation=a.annotation, default=d)
+        for i, (a, d) in enumerate(zip(positional, defaults, strict=True))
+    ]
+    extra: list[tuple[ast.arg, ast.expr | None, bool]] = []
+    if arguments.vararg:
+        extra.append((arguments.vararg, None, True))
+    extra.extend(zip(arguments.kwonlyargs, arguments.kw_defaults, [False] * 99, strict=False))
+    if arguments.kwarg:
+        extra.append((arguments.kwarg, None, True))
+    for arg, default, variadic in extra:
+        params.append(
+            Param(
+                name=arg.arg,
+                index=len(params),
+                node=arg,
+                annotation=arg.annotation,
+                default=default,
+                is_variadic=variadic,
+            )
+        )
+    return tuple(params)
+
+
+def frozen(mapping: dict[str, object] | dict[str, str]) -> Mapping[str, object]:
+    """A read-only view of a mapping."""
+    return MappingProxyType(mapping)

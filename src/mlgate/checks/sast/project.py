@@ -1,0 +1,103 @@
+"""The whole scanned project: modules by name and functions by qualified name.
+
+Flows cross files, so calls are resolved against every module of the project,
+following ``from x import y`` re-exports. A module imported by a shorter or longer
+name than its path gives (``from utils import f`` when the file is ``app/utils.py``)
+is found by a unique suffix match.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from mlgate.checks.sast.ir import FunctionFacts, ModuleFacts
+
+# Re-export chains longer than this are not followed (and cycles stop).
+_MAX_HOPS = 6
+
+
+@dataclass(slots=True)
+class Project:
+    """Modules and functions of one analysis run."""
+
+    modules: dict[str, ModuleFacts] = field(default_factory=dict)
+    functions: dict[str, tuple[ModuleFacts, FunctionFacts]] = field(default_factory=dict)
+    _suffixes: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, modules: Iterable[ModuleFacts]) -> Project:
+        """Index modules and their functions."""
+        project = cls()
+        for module in modules:
+            project.add(module)
+        return project
+
+    def add(self, module: ModuleFacts) -> None:
+        """Index one module (a later module with the same name replaces the first)."""
+        self.modules[module.name] = module
+        parts = module.name.split(".")
+        for start in range(1, len(parts)):
+            self._suffixes.setdefault(".".join(parts[start:]), []).append(module.name)
+        for function in module.functions:
+            self.functions[function.qualname] = (module, function)
+
+    def find_module(self, name: str) -> ModuleFacts | None:
+        """The module called ``name``, exactly or by a unique dotted suffix."""
+        if name in self.modules:
+            return self.modules[name]
+        candidates = self._suffixes.get(name, [])
+        return self.modules[candidates[0]] if len(candidates) == 1 else None
+
+    def resolve(self, qualname: str) -> tuple[ModuleFacts, FunctionFacts] | None:
+        """The project function a qualified name denotes, following re-exports."""
+        for _ in range(_MAX_HOPS):
+            if qualname in self.functions:
+                return self.functions[qualname]
+            module_name, _, attribute = qualname.rpartition(".")
+            head, _, rest = module_name.partition(".")
+            target = self._lookup(module_name, attribute) or self._lookup_class(
+                head, rest, attribute
+            )
+            if target is None or target == qualname:
+                return None
+            qualname = target
+        return None
+
+    def _lookup(self, module_name: str, attribute: str) -> str | None:
+        module = self.find_module(module_name)
+        if module is None:
+            return None
+        if attribute in module.imports:
+            return module.imports[attribute]
+        return f"{module.name}.{attribute}"
+
+    def _lookup_class(self, head: str, rest: str, attribute: str) -> str | None:
+        """``pkg.mod.Class.method`` where ``pkg.mod`` is known only by a suffix."""
+        module_name, _, class_name = f"{head}.{rest}".rpartition(".")
+        module = self.find_module(module_name) if module_name else None
+        if module is None:
+            return None
+        return f"{module.name}.{class_name}.{attribute}"
+
+    def is_class(self, qualname: str) -> bool:
+        """True when ``qualname`` names a class defined in the project."""
+        module = self.find_module(qualname.rpartition(".")[0])
+        return module is not None and qualname in module.classes
+
+    def method(self, class_qualname: str, name: str) -> tuple[ModuleFacts, FunctionFacts] | None:
+        """A method of a project class, looked up through project base classes."""
+        seen: set[str] = set()
+        pending = [class_qualname]
+        while pending:
+            current = pending.pop(0)
+            if current in seen:
+                continue
+            seen.add(current)
+            found = self.functions.get(f"{current}.{name}")
+            if found is not None:
+                return found
+            owner = self.find_module(current.rpartition(".")[0])
+            if owner is not None:
+                pending.extend(owner.classes.get(current, ()))
+        return None

@@ -1,0 +1,89 @@
+"""Turning sink hits into findings with flows, CWE, fix hint and stable fingerprint."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from mlgate.checks.sast.labels import SourceOrigin, Step
+from mlgate.checks.sast.parse import ParseFailure
+from mlgate.checks.sast.results import SinkHit
+from mlgate.checks.sast.rules.catalog import ANALYSIS_LIMIT, PARSE_ERROR, RULE_FOR_CLASS
+from mlgate.core.finding import Finding, FlowStep, SourceLocation
+from mlgate.core.fingerprint import fingerprint
+
+
+def findings_from_hits(hits: Iterable[SinkHit], lines: dict[str, tuple[str, ...]]) -> list[Finding]:
+    """One finding per rule and sink site: the hit with the shortest flow explains it."""
+    best: dict[tuple[str, Step], SinkHit] = {}
+    for hit in hits:
+        if not isinstance(hit.origin, SourceOrigin):
+            continue
+        key = (RULE_FOR_CLASS[hit.sink.vuln].id, hit.site.step)
+        current = best.get(key)
+        if current is None or _rank(hit) < _rank(current):
+            best[key] = hit
+    return [_finding(hit, lines) for hit in best.values()]
+
+
+def _rank(hit: SinkHit) -> tuple[int, int, int]:
+    origin = hit.origin
+    assert isinstance(origin, SourceOrigin)  # noqa: S101 - filtered by the caller
+    return (len(hit.trace), origin.step.line, origin.step.column)
+
+
+def _finding(hit: SinkHit, lines: dict[str, tuple[str, ...]]) -> Finding:
+    origin = hit.origin
+    assert isinstance(origin, SourceOrigin)  # noqa: S101 - filtered by the caller
+    rule = RULE_FOR_CLASS[hit.sink.vuln]
+    site = hit.site.step
+    callee = hit.sink.callee.lstrip(".")
+    return Finding(
+        rule_id=rule.id,
+        severity=rule.severity,
+        message=(
+            f"{rule.summary.rstrip('.')}: {origin.description} `{origin.code}` "
+            f"(line {origin.step.line}) reaches {callee}."
+        ),
+        location=_location(site, lines),
+        fingerprint=fingerprint(rule.id, site.path, hit.site.code, origin.code),
+        cwe=rule.cwe,
+        evidence=hit.site.code,
+        remediation=hit.sink.hint,
+        flow=tuple(FlowStep(location=_location(s, lines), message=s.message) for s in hit.trace),
+        tags=("sast", hit.sink.vuln.value),
+        properties=(("source", origin.code), ("sink", callee)),
+    )
+
+
+def _location(step: Step, lines: dict[str, tuple[str, ...]]) -> SourceLocation:
+    text = lines.get(step.path, ())
+    snippet = text[step.line - 1].strip() if 0 < step.line <= len(text) else None
+    return SourceLocation(
+        path=step.path, start_line=step.line, start_column=step.column, snippet=snippet
+    )
+
+
+def parse_error_finding(path: str, failure: ParseFailure) -> Finding:
+    """The blocking finding for a file that could not be parsed."""
+    return Finding(
+        rule_id=PARSE_ERROR.id,
+        severity=PARSE_ERROR.severity,
+        message=f"cannot parse {path}: {failure.message}",
+        location=SourceLocation(path=path, start_line=failure.line, start_column=failure.column),
+        fingerprint=fingerprint(PARSE_ERROR.id, path, failure.message),
+        remediation=PARSE_ERROR.remediation,
+        tags=("sast",),
+    )
+
+
+def analysis_limit_finding(path: str, qualname: str, line: int) -> Finding:
+    """The blocking finding for a function too deep to analyse."""
+    return Finding(
+        rule_id=ANALYSIS_LIMIT.id,
+        severity=ANALYSIS_LIMIT.severity,
+        message=f"{qualname} nests too deeply to analyse; its flows are unknown",
+        location=SourceLocation(path=path, start_line=line),
+        fingerprint=fingerprint(ANALYSIS_LIMIT.id, path, qualname),
+        remediation=ANALYSIS_LIMIT.remediation,
+        tags=("sast",),
+    )
