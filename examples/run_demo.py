@@ -26,7 +26,8 @@ def main() -> int:
     if completed.returncode == EXPECTED_EXIT:
         print(
             "demo: mlgate blocked the pre-merge gate (exit code 1), as it should: the example "
-            "API builds SQL from a request parameter.\ndemo: open the reports listed above; "
+            "API builds SQL from a request parameter.\n"
+            f"demo: the reports above are in {PROJECT / 'mlgate-reports'}; "
             "the HTML one reads best in a browser."
         )
         return 0
