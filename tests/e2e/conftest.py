@@ -25,10 +25,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-@pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Completed]:
-    """Run ``mlgate`` in-process (sigstore-style) and capture its streams."""
-
+def _in_process(capsys: pytest.CaptureFixture[str]) -> Callable[..., Completed]:
     def run(*argv: str) -> Completed:
         code = main(list(argv))
         captured = capsys.readouterr()
@@ -37,18 +34,28 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Completed]:
     return run
 
 
+def _as_process(*argv: str, cwd: Path | None = None) -> Completed:
+    # The test plug-in distribution (misbehaving checks) is found through PYTHONPATH,
+    # exactly as an installed third-party package would be.
+    environment = {**os.environ, "PYTHONPATH": str(PLUGINS)}
+    done = subprocess.run(
+        [str(MLGATE), *argv], cwd=cwd or Path.cwd(), env=environment, capture_output=True,
+        text=True, timeout=120, check=False,
+    )  # fmt: skip
+    return Completed(done.returncode, done.stdout, done.stderr)
+
+
+@pytest.fixture(params=["in-process", "subprocess"])
+def cli(
+    request: pytest.FixtureRequest, capsys: pytest.CaptureFixture[str]
+) -> Callable[..., Completed]:
+    """Run ``mlgate`` both ways: main(argv) in-process, and the real console script."""
+    if request.param == "in-process":
+        return _in_process(capsys)
+    return _as_process
+
+
 @pytest.fixture
 def process() -> Callable[..., Completed]:
     """Run the real ``mlgate`` console script as a subprocess."""
-
-    def run(*argv: str, cwd: Path, env: dict[str, str] | None = None) -> Completed:
-        environment = {**os.environ, "PYTHONPATH": str(PLUGINS), **(env or {})}
-        environment.pop("GITHUB_ACTIONS", None)
-        environment.update(env or {})
-        done = subprocess.run(
-            [str(MLGATE), *argv], cwd=cwd, env=environment, capture_output=True, text=True,
-            timeout=120, check=False,
-        )  # fmt: skip
-        return Completed(done.returncode, done.stdout, done.stderr)
-
-    return run
+    return _as_process
