@@ -37,6 +37,10 @@ body{font-family:system-ui,sans-serif;margin:2rem;color:#1b1f23;max-width:80rem}
 .pass{background:#1a7f37}.block{background:#cf222e}.error{background:#8250df}
 table{border-collapse:collapse;margin:.5rem 0 1rem;width:100%}
 th,td{border:1px solid #d0d7de;padding:.3rem .5rem;text-align:left;vertical-align:top}
+td{overflow-wrap:anywhere}
+.findings td:nth-child(2),.findings td:nth-child(3),.findings th{white-space:nowrap}
+.findings td:nth-child(2),.findings td:nth-child(3){overflow-wrap:normal}
+.findings td:nth-child(4){min-width:9rem}
 th{background:#f6f8fa}code,pre{font-family:ui-monospace,monospace;font-size:.9em}
 pre{background:#f6f8fa;padding:.5rem;overflow-x:auto;white-space:pre-wrap}
 .tag{display:inline-block;padding:0 .4rem;border-radius:4px;color:#fff;font-size:.85em}
@@ -50,11 +54,12 @@ def esc(text: object) -> str:
     return html.escape(visible(str(text)), quote=True)
 
 
-def _table(headers: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
+def _table(headers: Iterable[str], rows: Iterable[Iterable[str]], css_class: str = "") -> str:
     """A table whose cells are already-escaped HTML."""
     head = "".join(f"<th>{esc(h)}</th>" for h in headers)
     body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    opening = f'<table class="{css_class}">' if css_class else "<table>"
+    return f"{opening}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def _tag(outcome: str, label: str) -> str:
@@ -111,7 +116,7 @@ def _findings(gate: GateVerdict) -> str:
     if not items:
         return ""
     headers = ("Rule", "Severity", "Decision", "Place", "Message and flow", "Fix", "Waiver")
-    return "<h3>Findings</h3>" + _table(headers, (_finding_row(i) for i in items))
+    return "<h3>Findings</h3>" + _table(headers, (_finding_row(i) for i in items), "findings")
 
 
 def _metrics(gate: GateVerdict) -> str:
