@@ -1,0 +1,40 @@
+"""Plain text: source code, configs (.env, YAML, JSON, TOML, INI), Dockerfiles, Terraform.
+
+Configs are matched as text rather than parsed: the detectors understand ``key: value``,
+``key = "value"`` and ``"key": "value"`` alike, and the raw text gives exact lines and
+columns (a parsed YAML value would lose them).
+"""
+
+from __future__ import annotations
+
+from mlgate.checks.secrets.matcher import Matcher
+from mlgate.checks.secrets.readers.hits import Hit, LineIndex
+from mlgate.core.finding import SourceLocation
+
+
+def decode_text(data: bytes) -> str:
+    """Text of a file: UTF-16 with its BOM, else UTF-8 with undecodable bytes replaced."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", "replace")
+    return data.decode("utf-8", "replace")
+
+
+def text_hits(text: str, path: str, matcher: Matcher) -> list[Hit]:
+    """Credentials in a text file, with line/column spans and inline suppressions."""
+    matches = matcher.find(text)
+    if not matches:
+        return []
+    index = LineIndex(text)
+    hits = []
+    for match in matches:
+        line, column = index.position(match.start)
+        end_line, end_column = index.position(match.end)
+        location = SourceLocation(
+            path=path,
+            start_line=line,
+            start_column=column,
+            end_line=end_line,
+            end_column=end_column,
+        )
+        hits.append(Hit(match, location, ignore=index.ignore_at(line)))
+    return hits

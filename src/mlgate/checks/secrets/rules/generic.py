@@ -1,0 +1,88 @@
+"""Provider-neutral credentials: private keys, JWTs, URLs with passwords, assignments."""
+
+from __future__ import annotations
+
+import re
+
+from mlgate.checks.secrets.rules.model import ROTATE, Detector, ValidatorName, secret_rule
+from mlgate.core.finding import Severity
+
+JWT = Detector(
+    rule=secret_rule(
+        23, "jwt", Severity.MEDIUM, "JSON Web Token (a bearer credential until it expires).",
+        "Invalidate the token (rotate its signing key if it does not expire). " + ROTATE,
+    ),
+    provider="jwt",
+    pattern=re.compile(
+        r"(?<![A-Za-z0-9_\-])(?P<secret>eyJ[A-Za-z0-9_\-]{8,4096}\.eyJ[A-Za-z0-9_\-]{4,8192}"
+        r"\.[A-Za-z0-9_\-]{0,1024})(?![A-Za-z0-9_\-])"
+    ),
+    keywords=("eyj",),
+    validator=ValidatorName.JWT,
+    priority=10,
+)  # fmt: skip
+
+# The body class excludes nothing a PEM body holds (base64, headers, escaped newlines in
+# JSON) and the lazy repetition is bounded, so a BEGIN without END costs at most 16 KiB.
+PRIVATE_KEY = Detector(
+    rule=secret_rule(
+        24, "private-key", Severity.CRITICAL,
+        "Private key (PEM PKCS#1/PKCS#8/SEC1, OpenSSH or PGP) that parses.",
+        "Treat the key as compromised: revoke its certificate or authorized_keys entry and "
+        "generate a new one. " + ROTATE,
+    ),
+    provider="private-key",
+    pattern=re.compile(
+        r"(?P<secret>-----BEGIN[ A-Z0-9]{0,24}PRIVATE KEY(?: BLOCK)?-----"
+        r"[A-Za-z0-9+/=\s\\:,.\-]{16,16384}?-----END[ A-Z0-9]{0,24}PRIVATE KEY(?: BLOCK)?-----)"
+    ),
+    keywords=("private key",),
+    validator=ValidatorName.PRIVATE_KEY,
+    priority=10,
+)  # fmt: skip
+
+_SCHEMES = (
+    "postgres|postgresql|mysql|mariadb|mongodb|mongodb\\+srv|redis|rediss|amqp|amqps|mssql"
+    "|sqlserver|oracle|clickhouse|snowflake|cockroachdb|kafka|nats|ldap|ldaps|ftp|sftp|smtp"
+)
+DATABASE_URL = Detector(
+    rule=secret_rule(
+        25, "database-url-password", Severity.HIGH,
+        "Database or message-broker URL with an embedded password.",
+        "Change the password and pass it separately (env var, secret store, IAM auth). "
+        + ROTATE,
+    ),
+    provider="url",
+    pattern=re.compile(
+        rf"(?i:\b(?:{_SCHEMES})(?:\+[a-z0-9]{{1,16}})?)://[^\s:@/\"'<>]{{1,128}}:"
+        r"(?P<secret>[^\s@/\"'<>]{1,128})@[A-Za-z0-9.\-\[\]_]{1,253}"
+    ),
+    keywords=("://",),
+    validator=ValidatorName.URL_PASSWORD,
+    priority=5,
+)  # fmt: skip
+
+# Anchored on the keyword, so the regex does work only where a keyword is. The value is
+# quoted (any printable run) or bare up to whitespace/punctuation; the validator then
+# demands entropy, mixed character classes and a key name that is not metadata.
+GENERIC_ASSIGNMENT = Detector(
+    rule=secret_rule(
+        26, "generic-secret-assignment", Severity.MEDIUM,
+        "High-entropy value assigned to a password/secret/token/key name.",
+        "Move the value to a secret store or environment variable; rotate it if real. "
+        + ROTATE,
+    ),
+    provider="generic",
+    pattern=re.compile(
+        r"(?i:(?P<key>(?:password|passwd|passphrase|pwd|secret|token|api[_\-]?key|apikey"
+        r"|access[_\-]?key|auth[_\-]?key|private[_\-]?key|credential)[A-Za-z0-9_\-]{0,24}))"
+        r"[\"']?[ \t]{0,8}(?::=|=>|==|=|:)[ \t]{0,8}"
+        r"(?P<q>[\"'`])?(?P<secret>[^\s\"'`,;()\[\]{}<>\\]{8,256})(?(q)(?P=q)|(?=[\s,;]|$))"
+    ),
+    keywords=("pass", "pwd", "secret", "token", "key", "credential"),
+    entropy=3.0,
+    validator=ValidatorName.GENERIC_ASSIGNMENT,
+    priority=0,
+)  # fmt: skip
+
+DETECTORS = (JWT, PRIVATE_KEY, DATABASE_URL, GENERIC_ASSIGNMENT)

@@ -1,0 +1,186 @@
+"""Offline validators: checksums and structure a real credential of a format must have.
+
+Each returns a :class:`Validity`. ``INVALID`` rejects the candidate (a GitHub token with
+a wrong CRC-32 is a look-alike, not a leak); the other values say how sure we are and
+appear in the finding. No validator contacts a provider.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+import zlib
+from collections.abc import Callable
+from enum import StrEnum
+
+from mlgate.checks.secrets.asn1 import is_der_private_key
+from mlgate.checks.secrets.entropy import character_classes, shannon_entropy
+from mlgate.checks.secrets.rules.model import ValidatorName
+
+_BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_BASE62_INDEX = {c: i for i, c in enumerate(_BASE62)}
+# "\x02\x01\x08pypi.org" (macaroon v2: version, location field, length) in base64.
+_PYPI_PREFIXES = ("AgEIcHlwaS5vcmc", "AgENdGVzdC5weXBpLm9yZw")
+_PEM_LABEL = re.compile(r"-----BEGIN ([A-Z0-9 ]*)-----")
+_PEM_ESCAPES = re.compile(r"\\r|\\n|\\\\n")
+_HEADER_LINE = re.compile(r"^[A-Za-z\-]+:.*$", re.MULTILINE)
+# Key names that describe a secret rather than hold one.
+_METADATA_KEY = re.compile(
+    r"(?i)[_\-]?(?:name|names|id|ids|path|file|type|url|uri|env|var|arn|field|header|length"
+    r"|len|prefix|suffix|dir|ref|label|class|count|size|endpoint|scope|policy|format|version"
+    r"|mode|hash|digest|store|manager|provider|source|location|param|method|limit|expiry)$"
+)
+_DOTTED_NAME = re.compile(r"[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)+")
+
+
+class Validity(StrEnum):
+    """How far an offline check confirmed a candidate."""
+
+    VERIFIED = "checksum verified"
+    PARSED = "structure parsed"
+    PLAUSIBLE = "format and entropy"
+    INVALID = "invalid"
+
+
+Validator = Callable[[str, dict[str, str]], Validity]
+
+
+def base62_value(text: str) -> int:
+    """The integer a base62 numeral spells (GitHub's alphabet: digits, upper, lower)."""
+    value = 0
+    for char in text:
+        value = value * 62 + _BASE62_INDEX[char]
+    return value
+
+
+def github_checksum(payload: str) -> str:
+    """The 6-character base62 CRC-32 that GitHub (and npm) append to a token's payload."""
+    crc = zlib.crc32(payload.encode("ascii"))
+    digits = ""
+    while crc:
+        crc, rest = divmod(crc, 62)
+        digits = _BASE62[rest] + digits
+    return digits.rjust(6, "0")
+
+
+def _github_crc32(secret: str, groups: dict[str, str]) -> Validity:
+    """The part after the last ``_`` ends with the base62 CRC-32 of the rest of it."""
+    tail = secret.rsplit("_", 1)[-1]
+    payload, check = tail[:-6], tail[-6:]
+    if len(payload) < 20 or any(c not in _BASE62_INDEX for c in tail):
+        return Validity.INVALID
+    ok = base62_value(check) == zlib.crc32(payload.encode("ascii"))
+    return Validity.VERIFIED if ok else Validity.INVALID
+
+
+def _aws_key_id(secret: str, groups: dict[str, str]) -> Validity:
+    """The 16 characters after the prefix are base32 (which the pattern already demands)."""
+    body = secret[4:]
+    if len(body) != 16 or len(set(body)) < 6:
+        return Validity.INVALID
+    try:
+        base64.b32decode(body)
+    except binascii.Error:
+        return Validity.INVALID
+    return Validity.PARSED
+
+
+def _b64url_json(part: str) -> object:
+    padded = part + "=" * (-len(part) % 4)
+    return json.loads(base64.urlsafe_b64decode(padded))
+
+
+def _jwt(secret: str, groups: dict[str, str]) -> Validity:
+    """Header and payload decode to JSON objects and the header names an algorithm."""
+    header, payload = secret.split(".")[:2]
+    try:
+        head, body = _b64url_json(header), _b64url_json(payload)
+    except (ValueError, binascii.Error):
+        return Validity.INVALID
+    if isinstance(head, dict) and isinstance(head.get("alg"), str) and isinstance(body, dict):
+        return Validity.PARSED
+    return Validity.INVALID
+
+
+def pem_body(secret: str) -> tuple[str, bytes] | None:
+    """The label and decoded body of a PEM block (JSON newline escapes undone)."""
+    label = _PEM_LABEL.search(secret)
+    if label is None:
+        return None
+    text = _PEM_ESCAPES.sub("\n", secret)
+    body = text[text.index("-----", label.end() - 5) + 5 :]
+    body = body[: body.find("-----END")]
+    body = _HEADER_LINE.sub("", body)
+    # PGP armour ends with a "=XXXX" CRC-24 line: not part of the packet data.
+    lines = [ln.strip() for ln in body.splitlines() if ln.strip() and not ln.startswith("=")]
+    try:
+        return label.group(1), base64.b64decode("".join(lines), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _private_key(secret: str, groups: dict[str, str]) -> Validity:
+    """The body decodes; OpenSSH keys carry their magic, the others are DER structures."""
+    parsed = pem_body(secret)
+    if parsed is None:
+        return Validity.INVALID
+    label, der = parsed
+    if "OPENSSH" in label:
+        ok = der.startswith(b"openssh-key-v1\x00")
+    elif "PGP" in label:
+        ok = len(der) > 64
+    else:
+        ok = is_der_private_key(der)
+    return Validity.PARSED if ok else Validity.INVALID
+
+
+def _pypi_macaroon(secret: str, groups: dict[str, str]) -> Validity:
+    """PyPI tokens are macaroons whose location is pypi.org or test.pypi.org."""
+    body = secret.removeprefix("pypi-")
+    return Validity.PARSED if body.startswith(_PYPI_PREFIXES) else Validity.INVALID
+
+
+def _azure_key(secret: str, groups: dict[str, str]) -> Validity:
+    """Storage account keys are 64 random bytes in base64."""
+    try:
+        raw = base64.b64decode(secret, validate=True)
+    except binascii.Error:
+        return Validity.INVALID
+    return Validity.PARSED if len(raw) == 64 else Validity.INVALID
+
+
+def _generic_assignment(secret: str, groups: dict[str, str]) -> Validity:
+    """A keyword assignment counts only with a secret-like value under a secret-like name."""
+    if _METADATA_KEY.search(groups.get("key", "")):
+        return Validity.INVALID
+    if _DOTTED_NAME.fullmatch(secret) or "://" in secret or secret.startswith(("/", "~")):
+        return Validity.INVALID
+    if character_classes(secret) < 2 or shannon_entropy(secret) < 3.0:
+        return Validity.INVALID
+    return Validity.PLAUSIBLE
+
+
+def _url_password(secret: str, groups: dict[str, str]) -> Validity:
+    """A URL password that is not a template or a variable reference."""
+    if secret.startswith(("$", "%", "{", ":")) or len(secret) < 3:
+        return Validity.INVALID
+    return Validity.PLAUSIBLE
+
+
+def _none(secret: str, groups: dict[str, str]) -> Validity:
+    return Validity.PLAUSIBLE
+
+
+VALIDATORS: dict[ValidatorName, Validator] = {
+    ValidatorName.NONE: _none,
+    ValidatorName.GITHUB_CRC32: _github_crc32,
+    ValidatorName.AWS_KEY_ID: _aws_key_id,
+    ValidatorName.JWT: _jwt,
+    ValidatorName.PRIVATE_KEY: _private_key,
+    ValidatorName.PYPI_MACAROON: _pypi_macaroon,
+    ValidatorName.AZURE_KEY: _azure_key,
+    ValidatorName.GENERIC_ASSIGNMENT: _generic_assignment,
+    ValidatorName.URL_PASSWORD: _url_password,
+}
