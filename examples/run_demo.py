@@ -1,7 +1,8 @@
 """`make demo`: run the gates on the bundled example project and explain the outcome.
 
-The example project carries a planted SQL injection, so its pre-merge gate is
-expected to block. The demo succeeds when mlgate reaches exactly that verdict.
+The example project carries planted flaws: an SQL injection in its API (pre-merge), a
+poisoned model pickle and a token in a notebook (pre-deploy, both generated here). Both
+gates are expected to block; the demo succeeds when mlgate reaches exactly that verdict.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from demo_assets import write_assets
+
 PROJECT = Path(__file__).resolve().parent / "demo-project"
 MLGATE = Path(sys.executable).with_name("mlgate")
 EXPECTED_EXIT = 1  # blocked: the planted flaw must not merge
@@ -17,6 +20,8 @@ EXPECTED_EXIT = 1  # blocked: the planted flaw must not merge
 
 def main() -> int:
     """Run `mlgate run` in the demo project; return 0 when the verdict is the expected one."""
+    generated = write_assets(PROJECT)
+    print("demo: generated " + ", ".join(p.relative_to(PROJECT).as_posix() for p in generated))
     print(
         f"$ cd {PROJECT.relative_to(Path.cwd()) if PROJECT.is_relative_to(Path.cwd()) else PROJECT}"
     )
@@ -25,8 +30,9 @@ def main() -> int:
     print()
     if completed.returncode == EXPECTED_EXIT:
         print(
-            "demo: mlgate blocked the pre-merge gate (exit code 1), as it should: the example "
-            "API builds SQL from a request parameter.\n"
+            "demo: mlgate blocked (exit code 1), as it should: pre-merge because the example API "
+            "builds SQL from a request parameter; pre-deploy because a model pickle would run "
+            "a shell command when loaded and a notebook holds a GitHub token (shown redacted).\n"
             f"demo: the reports above are in {PROJECT / 'mlgate-reports'}; "
             "the HTML one reads best in a browser."
         )
