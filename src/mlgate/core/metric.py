@@ -48,6 +48,9 @@ class Metric:
 
     When ``decide_on`` is ``"ci_high"`` or ``"ci_low"`` the gate compares that end of the
     confidence interval rather than the point value, so noise alone does not block.
+    When ``null_value`` is set (0 for a difference), a confidence interval that contains
+    it means "no evidence of an effect": the metric is then acceptable whatever its value,
+    so a block needs both a value beyond the threshold and a significant effect.
     """
 
     name: str
@@ -58,6 +61,7 @@ class Metric:
     n: int | None = None
     description: str | None = None
     decide_on: Literal["value", "ci_low", "ci_high"] = "value"
+    null_value: float | None = None
 
     def decisive_value(self) -> float:
         """The number the threshold is compared with."""
@@ -67,8 +71,16 @@ class Metric:
             return self.ci.high
         return self.value
 
+    def is_not_significant(self) -> bool:
+        """True when the interval contains ``null_value``: the data show no effect."""
+        if self.null_value is None or self.ci is None:
+            return False
+        return self.ci.low <= self.null_value <= self.ci.high
+
     def is_acceptable(self) -> bool:
-        """True when there is no threshold or the decisive value meets it."""
+        """True without a threshold, without a significant effect, or when the value meets it."""
         if self.threshold is None:
+            return True
+        if self.is_not_significant():
             return True
         return self.comparison.holds(self.decisive_value(), self.threshold)

@@ -1,0 +1,59 @@
+"""The ``model`` check: champion/challenger performance, fairness and drift on evidence.
+
+This module imports nothing heavy: numpy, scipy and pyarrow (the ``model`` extra) are
+imported when the check runs, so ``import mlgate`` and the CLI stay fast and small.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from mlgate.checks.model.config import ModelConfig
+from mlgate.core.check import CheckContext, CheckResult
+from mlgate.core.finding import Severity
+from mlgate.core.rule import Rule
+
+INSUFFICIENT_DATA = Rule(
+    id="MODEL001",
+    slug="insufficient-group-data",
+    severity=Severity.LOW,
+    summary="A sensitive group has too few rows (or positives/negatives) to judge fairness.",
+    remediation=(
+        "Collect more holdout rows for the group, merge it into a broader group, or lower "
+        "`min_group_size` if a smaller sample is acceptable for this decision."
+    ),
+)
+DRIFT_WARNING = Rule(
+    id="MODEL002",
+    slug="drift-warning",
+    severity=Severity.LOW,
+    summary="A feature drifted beyond its warn band but not its block band.",
+    remediation="Check the feature's pipeline and the population it now describes.",
+)
+MISSING_EXTRA = (
+    "the model check needs numpy, scipy and pyarrow: install them with "
+    "`pip install 'mlgate[model]'`"
+)
+
+
+class ModelCheck:
+    """Decides whether a candidate model may replace the champion, on evidence."""
+
+    id: ClassVar[str] = "model"
+    summary: ClassVar[str] = (
+        "Candidate vs champion performance with paired intervals, group fairness and drift."
+    )
+    Config: ClassVar[type[ModelConfig]] = ModelConfig
+    rules: ClassVar[tuple[Rule, ...]] = (INSUFFICIENT_DATA, DRIFT_WARNING)
+
+    def run(self, ctx: CheckContext, config: ModelConfig) -> CheckResult:
+        """Read the holdout (and reference), compute the statistics, report metrics."""
+        paths = sorted(ctx.input_files(config))
+        if not paths:
+            return CheckResult(errors=(f"no holdout files (Parquet/CSV) under {config.paths}",))
+        try:
+            # Deferred: the heavy extra is needed only when the check actually runs.
+            from mlgate.checks.model.evaluate import evaluate
+        except ImportError as error:
+            return CheckResult(errors=(f"{MISSING_EXTRA} ({error})",), inputs=len(paths))
+        return evaluate(ctx, config, paths)

@@ -1,0 +1,164 @@
+"""Fairness decisions: disparities over groups with enough data, and their significance.
+
+Per grouping (one attribute or a declared intersection) the gate uses only groups with at
+least ``min_group_size`` rows (and, for TPR/FPR, that many positives/negatives); smaller
+groups are reported as insufficient data (``MODEL001``, low) instead of being used or
+silently dropped. A disparity blocks only when it exceeds its threshold **and** the two
+extreme groups differ significantly: Newcombe's interval of their difference at a
+Bonferroni-corrected level over all pairs of groups (and both rates for equalized odds)
+must exclude zero (``Metric.null_value = 0``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from mlgate.checks.model.config import FairnessMetric, ModelConfig
+from mlgate.checks.model.stats.fairness import GroupRate, group_rates, successes_trials
+from mlgate.checks.model.stats.groups import GroupCounts
+from mlgate.checks.model.stats.intervals import (
+    Interval,
+    bonferroni_level,
+    newcombe_difference,
+    wilson,
+)
+from mlgate.core.metric import Comparison, ConfidenceInterval, Metric
+
+RATES: dict[FairnessMetric, tuple[GroupRate, ...]] = {
+    FairnessMetric.DEMOGRAPHIC_PARITY_DIFFERENCE: (GroupRate.SELECTION_RATE,),
+    FairnessMetric.EQUAL_OPPORTUNITY_DIFFERENCE: (GroupRate.TRUE_POSITIVE_RATE,),
+    FairnessMetric.EQUALIZED_ODDS_DIFFERENCE: (
+        GroupRate.TRUE_POSITIVE_RATE,
+        GroupRate.FALSE_POSITIVE_RATE,
+    ),
+}
+RATE_WORDS = {
+    GroupRate.SELECTION_RATE: "Selection rate",
+    GroupRate.TRUE_POSITIVE_RATE: "True positive rate",
+    GroupRate.FALSE_POSITIVE_RATE: "False positive rate",
+    GroupRate.PRECISION: "Precision",
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Shortfall:
+    """A group with too little data for one rate."""
+
+    group: str
+    rate: GroupRate
+    trials: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Disparity:
+    """The largest gap of one rate between eligible groups."""
+
+    rate: GroupRate
+    gap: float
+    high: int
+    low: int
+    eligible: int
+
+
+def eligible(groups: GroupCounts, rate: GroupRate, minimum: int) -> npt.NDArray[np.bool_]:
+    """Groups with at least ``minimum`` rows in the rate's denominator."""
+    _, trials = successes_trials(groups.counts, rate)
+    return np.asarray(trials >= minimum)
+
+
+def shortfalls(groups: GroupCounts, rates: tuple[GroupRate, ...], minimum: int) -> list[Shortfall]:
+    """Every (group, rate) whose denominator is below ``minimum``."""
+    found: list[Shortfall] = []
+    for rate in rates:
+        _, trials = successes_trials(groups.counts, rate)
+        found.extend(
+            Shortfall(group=groups.label(groups.keys[i]), rate=rate, trials=int(trials[i]))
+            for i in np.flatnonzero(trials < minimum)
+        )
+    return found
+
+
+def disparity(groups: GroupCounts, rate: GroupRate, minimum: int) -> Disparity | None:
+    """The gap of ``rate`` between the extreme eligible groups; None below two groups."""
+    mask = eligible(groups, rate, minimum)
+    if int(mask.sum()) < 2:
+        return None
+    values = np.where(mask, group_rates(groups.counts, rate), np.nan)
+    high, low = int(np.nanargmax(values)), int(np.nanargmin(values))
+    return Disparity(
+        rate=rate,
+        gap=float(values[high] - values[low]),
+        high=high,
+        low=low,
+        eligible=int(mask.sum()),
+    )
+
+
+def _pair(groups: GroupCounts, found: Disparity, index: int) -> tuple[int, int]:
+    hits, trials = successes_trials(groups.counts, found.rate)
+    return int(hits[index]), int(trials[index])
+
+
+def _describe_group(groups: GroupCounts, found: Disparity, index: int) -> str:
+    hits, trials = _pair(groups, found, index)
+    return f"{groups.label(groups.keys[index])} ({hits / trials:.3f}, {trials:,} rows)"
+
+
+def _sentence(groups: GroupCounts, worst: Disparity, ci: Interval, pairs: int) -> str:
+    high = _describe_group(groups, worst, worst.high)
+    low = _describe_group(groups, worst, worst.low)
+    plural = "s" if pairs != 1 else ""
+    return (
+        f"{RATE_WORDS[worst.rate]} differs by {worst.gap:.3f} between {high} and {low}, "
+        f"{ci.level * 100:.4g}% CI {ci.low:.3f} to {ci.high:.3f} "
+        f"(Newcombe, Bonferroni-adjusted for {pairs} comparison{plural})"
+    )
+
+
+def disparity_metric(
+    metric: FairnessMetric, groups: GroupCounts, config: ModelConfig
+) -> Metric | None:
+    """The metric of one disparity over one grouping, or None without two eligible groups."""
+    found = [d for r in RATES[metric] if (d := disparity(groups, r, config.min_group_size))]
+    if len(found) < len(RATES[metric]):
+        return None
+    worst = max(found, key=lambda d: d.gap)
+    pairs = sum(d.eligible * (d.eligible - 1) // 2 for d in found)
+    level = bonferroni_level(config.confidence, pairs)
+    ci = newcombe_difference(
+        _pair(groups, worst, worst.high), _pair(groups, worst, worst.low), level
+    )
+    threshold = config.fairness[metric]
+    text = _sentence(groups, worst, ci, pairs) + f"; threshold {threshold:g}"
+    return Metric(
+        name=f"fairness.{metric.value}[{' x '.join(groups.attributes)}]",
+        value=worst.gap,
+        threshold=threshold,
+        comparison=Comparison.LE,
+        ci=ConfidenceInterval(low=ci.low, high=ci.high, level=level),
+        n=int(groups.counts.sum()),
+        description=text,
+        null_value=0.0,
+    )
+
+
+def group_metrics(groups: GroupCounts, config: ModelConfig) -> list[Metric]:
+    """Per-group rates with Wilson intervals: context for reports, no threshold."""
+    metrics: list[Metric] = []
+    for rate in GroupRate:
+        hits, trials = successes_trials(groups.counts, rate)
+        for index, key in enumerate(groups.keys):
+            low, high = wilson(int(hits[index]), int(trials[index]), config.confidence)
+            value = float(hits[index] / trials[index]) if trials[index] else float("nan")
+            metrics.append(
+                Metric(
+                    name=f"fairness.{rate.value}[{groups.label(key)}]",
+                    value=value,
+                    ci=ConfidenceInterval(low=low, high=high, level=config.confidence),
+                    n=int(trials[index]),
+                )
+            )
+    return metrics
