@@ -42,11 +42,44 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_attest_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--attest", metavar="KEY", help="sign an in-toto statement of the verdict with this PEM "
+        "private key (Ed25519 or ECDSA P-256; passphrase from $MLGATE_KEY_PASSWORD)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--subject", dest="subjects", action="append", default=[], metavar="PATH",
+        help="artifact the statement is about (repeatable; default: the checks' input files)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--attestation", metavar="PATH",
+        help="signed statement file (default: REPORT_DIR/mlgate.intoto.jsonl)",
+    )  # fmt: skip
+
+
+def _add_verify_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    verify = sub.add_parser("verify", help="check a signed verdict before deploying (exit 0 ok)")
+    verify.add_argument("envelope", metavar="ENVELOPE", help="DSSE envelope from `run --attest`")
+    verify.add_argument("--key", required=True, metavar="PUB", help="PEM public key")
+    verify.add_argument(
+        "--subject", dest="subjects", action="append", required=True, metavar="PATH",
+        help="artifact that must be a subject (repeatable; a directory means every file in it)",
+    )  # fmt: skip
+    verify.add_argument("--gate", required=True, metavar="GATE", help="gate that must have passed")
+    verify.add_argument(
+        "--policy", required=True, metavar="FILE", help="policy file the gate must have used"
+    )
+    verify.add_argument(
+        "--max-age", default="24h", metavar="AGE", help="oldest acceptable statement (default 24h)"
+    )
+
+
 def _subcommands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     run = sub.add_parser("run", help="run gates of the policy and decide pass/block")
     run.add_argument("gates", nargs="*", metavar="GATE", help="gates to run (default: all)")
     _add_run_options(run)
     _add_output_options(run)
+    _add_attest_options(run)
 
     scan = sub.add_parser("scan", help="run one check over paths with default settings")
     scan.add_argument("check", metavar="CHECK", help="check id (see `mlgate checks`)")
@@ -74,6 +107,8 @@ def _subcommands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     baseline.add_argument("gates", nargs="*", metavar="GATE", help="gates to run (default: all)")
     _add_run_options(baseline)
     baseline.add_argument("-o", "--output", metavar="PATH", help="baseline file to write")
+
+    _add_verify_parser(sub)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -116,6 +151,12 @@ def _report_commands() -> ModuleType:
     return report
 
 
+def _verify_commands() -> ModuleType:
+    from mlgate.cli import verify
+
+    return verify
+
+
 # Each subcommand module is imported only when one of its commands runs.
 _MODULES: dict[str, Callable[[], ModuleType]] = {
     "run": _run_commands,
@@ -126,6 +167,7 @@ _MODULES: dict[str, Callable[[], ModuleType]] = {
     "explain": _explain_commands,
     "checks": _explain_commands,
     "report": _report_commands,
+    "verify": _verify_commands,
 }
 
 

@@ -11,6 +11,7 @@ from mlgate.api import RunOptions, run_policy
 from mlgate.cli.exit import ExitCode, exit_code_for
 from mlgate.cli.output import emit, emit_ci_extras, parse_targets, print_terminal, write_atomically
 from mlgate.cli.progress import BarProgress, choose_progress
+from mlgate.cli.verify import load_attest_key, write_attestation
 from mlgate.core.baseline import render_baseline
 from mlgate.core.policy.load import Policy, load_policy, single_check_policy
 from mlgate.core.verdict import Outcome, Verdict
@@ -42,7 +43,12 @@ def command_run(args: argparse.Namespace) -> ExitCode:
     """Run the policy's gates and decide."""
     policy = load_policy(args.policy)
     policy.select(args.gates)  # an unknown gate is bad input before anything runs
-    return _report(_execute(policy, args.gates, args), policy, args)
+    signer = load_attest_key(args)  # likewise a bad signing key
+    verdict = _execute(policy, args.gates, args)
+    code = _report(verdict, policy, args)
+    if signer is not None:
+        write_attestation(verdict, policy, signer, args)
+    return code
 
 
 def command_scan(args: argparse.Namespace) -> ExitCode:

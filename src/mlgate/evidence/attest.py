@@ -1,0 +1,80 @@
+"""Attesting a verdict: subjects, policy and baseline digests, a statement, a DSSE signature."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+from mlgate.core.check import CheckConfig
+from mlgate.core.clock import Clock
+from mlgate.core.errors import UsageError
+from mlgate.core.fs import iter_input_files
+from mlgate.core.policy.load import Policy
+from mlgate.core.verdict import Verdict
+from mlgate.evidence.dsse import Envelope, sign
+from mlgate.evidence.keys import Signer
+from mlgate.evidence.statement import PAYLOAD_TYPE, Resource, StatementInputs, verdict_statement
+from mlgate.evidence.subjects import Subject, sha256_file, subjects_of
+
+# Hashing is cheap, but a statement naming a whole monorepo file by file helps no one.
+MAX_SUBJECTS = 10_000
+
+
+def resource(path: Path, base: Path) -> Resource:
+    """A file as a resource: its path relative to ``base`` (when inside) and its digest."""
+    try:
+        uri = path.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        uri = path.as_posix()
+    return Resource(uri=uri, sha256=sha256_file(path))
+
+
+def check_inputs(policy: Policy, gates: Sequence[str] = ()) -> list[Path]:
+    """The files the selected gates' checks were pointed at, as the checks select them."""
+    files: dict[Path, None] = {}
+    for plan in policy.select(gates):
+        for check in plan.checks:
+            config: CheckConfig = check.config
+            selected = iter_input_files(policy.root, config.paths, config.exclude, config.include)
+            files.update(dict.fromkeys(selected))
+    return list(files)
+
+
+def _subjects(policy: Policy, gates: Sequence[str], paths: Sequence[Path]) -> tuple[Subject, ...]:
+    chosen = list(paths) or check_inputs(policy, gates)
+    subjects = subjects_of(chosen, base=policy.root)
+    if not subjects:
+        raise UsageError("nothing to attest: no subject files (name them with --subject)")
+    if len(subjects) > MAX_SUBJECTS:
+        raise UsageError(
+            f"{len(subjects)} subjects exceed the limit of {MAX_SUBJECTS}; "
+            "name the artifacts to attest with --subject"
+        )
+    return subjects
+
+
+def attest(
+    verdict: Verdict,
+    policy: Policy,
+    *,
+    signer: Signer,
+    clock: Clock,
+    gates: Sequence[str] = (),
+    subjects: Sequence[Path] = (),
+) -> Envelope:
+    """Sign an in-toto statement of ``verdict`` about ``subjects`` (default: check inputs).
+
+    The statement records the policy file's digest and, when one was used, the
+    baseline's; time comes from ``clock``. A blocked verdict is attested too (as
+    ``FAILED``): the evidence of what was judged matters as much as a pass.
+    """
+    inputs = StatementInputs(
+        subjects=_subjects(policy, gates, subjects),
+        policy=resource(policy.source, policy.root),
+        baseline=resource(Path(verdict.baseline), policy.root) if verdict.baseline else None,
+        time_verified=clock.now(),
+    )
+    # ASCII JSON: a lone surrogate in a waiver reason cannot break the UTF-8 payload.
+    payload = json.dumps(verdict_statement(verdict, inputs))
+    return sign(PAYLOAD_TYPE, payload.encode("utf-8"), signer)

@@ -1,0 +1,1 @@
+"""Integrations with pipeline systems (Kubeflow Pipelines); each needs its own extra."""

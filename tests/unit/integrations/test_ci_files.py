@@ -1,0 +1,216 @@
+"""The CI integration files parse, name only real inputs, options and reports, and run."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from mlgate.cli.app import build_parser
+from mlgate.core.plugins import check_registry, reporter_registry
+
+REPO = Path(__file__).resolve().parents[3]
+ACTION = REPO / "action.yml"
+WORKFLOW = REPO / "examples" / "ci" / "github" / "mlgate.yml"
+GITLAB = REPO / "examples" / "ci" / "gitlab" / "mlgate.gitlab-ci.yml"
+JENKINSFILE = REPO / "examples" / "ci" / "jenkins" / "Jenkinsfile"
+HOOKS = REPO / ".pre-commit-hooks.yaml"
+DEMO = REPO / "examples" / "demo-project"
+EXPRESSION = re.compile(r"\$\{\{\s*([^}]*?)\s*\}\}")
+
+
+def load(path: Path) -> Any:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def default_path(format_id: str, directory: str = "mlgate-reports") -> str:
+    return f"{directory}/{reporter_registry().load(format_id).default_filename}"
+
+
+def parses(argv: list[str]) -> Any:
+    """The CLI accepts ``argv`` (argparse exits on anything it does not know)."""
+    return build_parser().parse_args(argv)
+
+
+def action() -> dict[str, Any]:
+    document: dict[str, Any] = load(ACTION)
+    return document
+
+
+def gate_step() -> dict[str, Any]:
+    step: dict[str, Any] = next(s for s in action()["runs"]["steps"] if s.get("id") == "gate")
+    return step
+
+
+def test_action_is_composite_and_expressions_name_real_inputs_and_steps() -> None:
+    document = action()
+    assert document["runs"]["using"] == "composite"
+    assert document["runs"]["steps"][0]["uses"] == "actions/setup-python@v5"
+    text = ACTION.read_text(encoding="utf-8")
+    expressions = EXPRESSION.findall(text)
+    inputs = {e.removeprefix("inputs.") for e in expressions if e.startswith("inputs.")}
+    assert inputs == set(document["inputs"])  # every input is used, none is invented
+    step_ids = {s.get("id") for s in document["runs"]["steps"]}
+    for expression in expressions:
+        if expression.startswith("steps."):
+            step, _, name = expression.removeprefix("steps.").partition(".outputs.")
+            assert step in step_ids
+            assert f'echo "{name}=' in gate_step()["run"]
+
+
+def test_action_scripts_never_expand_expressions_inline() -> None:
+    for step in action()["runs"]["steps"]:
+        assert "${{" not in step.get("run", "")
+
+
+def test_action_default_formats_and_output_files_are_real_reporters() -> None:
+    formats = action()["inputs"]["formats"]["default"].split(",")
+    assert formats == ["sarif", "junit", "markdown"]
+    run = gate_step()["run"]
+    for format_id in ("json", "sarif", "junit", "markdown"):
+        assert reporter_registry().load(format_id).default_filename in run
+
+
+def test_workflow_uploads_sarif_always_without_category() -> None:
+    workflow = load(WORKFLOW)
+    assert set(workflow[True]) == {"pull_request", "push", "schedule"}  # YAML 1.1 reads on: as True
+    job = workflow["jobs"]["pre-merge"]
+    assert job["permissions"] == {
+        "contents": "read",
+        "security-events": "write",
+        "actions": "read",
+    }
+    steps = {step.get("name"): step for step in job["steps"]}
+    gate = steps["mlgate"]
+    assert set(gate["with"]) <= set(action()["inputs"])
+    upload = steps["Upload SARIF to code scanning"]
+    assert upload["uses"].startswith("github/codeql-action/upload-sarif@")
+    assert upload["if"].startswith("always()")
+    assert "category" not in upload["with"]
+    assert steps["Keep the reports"]["if"] == "always()"
+    outputs = set(action()["outputs"])
+    used = set(re.findall(r"steps\.mlgate\.outputs\.([\w-]+)", WORKFLOW.read_text()))
+    assert used == {"sarif", "report-dir"} and used <= outputs
+
+
+def run_gate_step(project: Path, tmp_path: Path, **inputs: str) -> tuple[int, dict[str, str]]:
+    """Run the action's gate step with bash, as the runner would, against ``project``."""
+    outputs = tmp_path / "github-output"
+    outputs.touch()
+    defaults = {name: spec.get("default", "") for name, spec in action()["inputs"].items()}
+    defaults.update(inputs)
+    environment = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        "GITHUB_OUTPUT": str(outputs),
+    }
+    environment.pop("GITHUB_ACTIONS", None)
+    for name, value in gate_step()["env"].items():
+        key = EXPRESSION.fullmatch(value)
+        assert key is not None
+        environment[name] = defaults[key.group(1).removeprefix("inputs.")]
+    done = subprocess.run(
+        ["bash", "-c", gate_step()["run"]], cwd=project, env=environment,
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    lines = outputs.read_text().splitlines()
+    return done.returncode, dict(line.split("=", 1) for line in lines)
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Path:
+    target = tmp_path / "demo"
+    shutil.copytree(DEMO, target, ignore=shutil.ignore_patterns("mlgate-reports"))
+    return target
+
+
+def test_action_gate_step_runs_the_demo_project(demo: Path, tmp_path: Path) -> None:
+    code, outputs = run_gate_step(demo, tmp_path, gate="pre-merge")
+    assert code == 1
+    assert outputs == {
+        "verdict": "block",
+        "exit-code": "1",
+        "report-dir": "mlgate-reports",
+        "json": "mlgate-reports/mlgate-verdict.json",
+        "sarif": "mlgate-reports/mlgate.sarif",
+        "junit": "mlgate-reports/mlgate-junit.xml",
+        "markdown": "mlgate-reports/mlgate-summary.md",
+        "attestation": "",
+    }
+    for name in ("json", "sarif", "junit", "markdown"):
+        assert (demo / outputs[name]).is_file()
+
+
+def test_action_gate_step_reports_bad_input(demo: Path, tmp_path: Path) -> None:
+    code, outputs = run_gate_step(demo, tmp_path, gate="no-such-gate", formats="")
+    assert (code, outputs["verdict"], outputs["sarif"]) == (2, "input-error", "")
+
+
+def gitlab_command() -> list[str]:
+    job = load(GITLAB)[".mlgate"]
+    (command,) = [line for line in job["script"] if line.startswith("mlgate ")]
+    command = command.replace("${MLGATE_GATE}", "pre-merge")
+    return shlex.split(command.replace("${MLGATE_POLICY}", "mlgate.yaml"))[1:]
+
+
+def test_gitlab_template_reports_match_what_the_command_writes() -> None:
+    document = load(GITLAB)
+    job = document[".mlgate"]
+    args = parses(gitlab_command())
+    assert args.command == "run" and args.output_dir == "mlgate-reports"
+    assert job["artifacts"]["when"] == "always"
+    assert job["artifacts"]["reports"] == {
+        "junit": default_path("junit"),
+        "sast": default_path("gitlab-sast"),
+        "codequality": default_path("gitlab-codequality"),
+    }
+    assert {"junit", "gitlab-sast", "gitlab-codequality"} <= set(args.formats)
+    assert document["mlgate"]["extends"] == ".mlgate"
+    assert set(document["variables"]) == {"MLGATE_VERSION", "MLGATE_GATE", "MLGATE_POLICY"}
+
+
+def test_jenkinsfile_publishes_what_the_gate_writes_in_post_always() -> None:
+    text = JENKINSFILE.read_text(encoding="utf-8")
+    (command,) = re.findall(r"sh '\.mlgate-venv/bin/mlgate (run [^']+)'", text)
+    args = parses(shlex.split(command))
+    assert args.gates == ["pre-merge"] and set(args.formats) == {"junit", "sarif", "html"}
+    post = text[text.index("post {") :]
+    assert "always {" in post
+    assert f"testResults: '{default_path('junit')}'" in post
+    assert f"sarif(pattern: '{default_path('sarif')}'" in post
+    assert text.count("{") == text.count("}")
+
+
+def test_pre_commit_hooks_run_registered_checks_on_staged_files() -> None:
+    hooks = load(HOOKS)
+    assert [hook["id"] for hook in hooks] == ["mlgate-secrets", "mlgate-sast", "mlgate-artifacts"]
+    checks = check_registry().names()
+    for hook in hooks:
+        assert hook["language"] == "python" and hook["pass_filenames"] is True
+        argv = shlex.split(hook["entry"])
+        assert argv[0] == "mlgate"
+        args = parses([*argv[1:], "staged_file.py"])  # pre-commit appends the file names
+        assert args.command == "scan" and args.check in checks
+        assert args.paths == ["staged_file.py"]
+
+
+def test_pre_commit_entry_scans_only_the_given_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from mlgate.cli.app import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    (tmp_path / "clean.py").write_text("def add(a, b):\n    return a + b\n")
+    (tmp_path / "unstaged.py").write_text("import os\nos.system(input())\n")
+    hook = next(h for h in load(HOOKS) if h["id"] == "mlgate-sast")
+    code = main([*shlex.split(hook["entry"])[1:], "clean.py"])
+    assert code == 0, capsys.readouterr().out
