@@ -1,0 +1,1 @@
+"""Proof that exposed APIs are rate limited, across manifests and application code."""

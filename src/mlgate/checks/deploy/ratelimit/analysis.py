@@ -1,0 +1,77 @@
+"""Collecting every source of rate-limit evidence, then judging each exposed API."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from mlgate.checks.deploy.catalog import RATE_LIMIT
+from mlgate.checks.deploy.findings import deploy_finding
+from mlgate.checks.deploy.ratelimit.django import django_exposures
+from mlgate.checks.deploy.ratelimit.fixes import fix_for
+from mlgate.checks.deploy.ratelimit.kube import kube_exposures
+from mlgate.checks.deploy.ratelimit.model import Exposure
+from mlgate.checks.deploy.ratelimit.policies import PolicyIndex
+from mlgate.checks.deploy.ratelimit.pysyntax import Module, parse_module
+from mlgate.checks.deploy.ratelimit.webapps import web_exposures
+from mlgate.core.finding import Finding
+from mlgate.formats.yamldocs import YamlView
+
+# Only code that mentions a web framework or a limiter is parsed at all.
+_PYTHON_MARKERS = (
+    b"FastAPI",
+    b"Flask",
+    b"APIRouter",
+    b"Blueprint",
+    b"urlpatterns",
+    b"ratelimit",
+    b"RATELIMIT",
+)
+
+
+@dataclass(slots=True)
+class SourceSet:
+    """Manifests' objects and parsed code, gathered across every file of the scan."""
+
+    objects: list[tuple[str, YamlView]] = field(default_factory=list)
+    modules: list[Module] = field(default_factory=list)
+
+    def add_object(self, path: str, view: YamlView) -> None:
+        """Keep one Kubernetes object (any kind: routes and policies alike)."""
+        self.objects.append((path, view))
+
+    def add_code(self, kind: str, path: str, raw: bytes) -> bool:
+        """Keep a code file if it may hold an API; whether it was taken."""
+        if kind != "python" or not any(marker in raw for marker in _PYTHON_MARKERS):
+            return False
+        module = parse_module(path, raw.decode("utf-8", "replace"))
+        if module is None:
+            return False
+        self.modules.append(module)
+        return True
+
+
+def exposures(sources: SourceSet) -> Iterator[Exposure]:
+    """Every exposed API the sources define, each with its verdict."""
+    index = PolicyIndex()
+    for _, view in sources.objects:
+        index.add(view)
+    yield from kube_exposures(index, sources.objects)
+    for module in sources.modules:
+        yield from web_exposures(module)
+    yield from django_exposures(sources.modules)
+
+
+def rate_limit_findings(sources: SourceSet) -> list[Finding]:
+    """An ``RL001`` finding for every exposed API without an enforced rate limit."""
+    return [
+        deploy_finding(
+            RATE_LIMIT,
+            (e.path, e.line),
+            identity=f"{e.api}",
+            message=f"{e.api} has no enforced rate limit: {e.reason}.",
+            remediation=fix_for(e.mechanism),
+        )
+        for e in exposures(sources)
+        if not e.limited
+    ]

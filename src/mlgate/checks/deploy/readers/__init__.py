@@ -1,0 +1,1 @@
+"""Readers of the deploy check's inputs: Dockerfiles, Kubernetes objects, Terraform, Python."""

@@ -1,0 +1,1 @@
+"""Rule families of the deploy check: one module per kind of input."""
