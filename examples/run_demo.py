@@ -32,7 +32,8 @@ def main() -> int:
         print(
             "demo: mlgate blocked (exit code 1), as it should: pre-merge because the example API "
             "builds SQL from a request parameter; pre-deploy because a model pickle would run "
-            "a shell command when loaded and a notebook holds a GitHub token (shown redacted).\n"
+            "a shell command when loaded, a notebook holds a GitHub token (shown redacted), "
+            "the model server may run as root and no API has a rate limit.\n"
             f"demo: the reports above are in {PROJECT / 'mlgate-reports'}; "
             "the HTML one reads best in a browser."
         )

@@ -41,7 +41,7 @@ def test_demo_blocks_exactly_the_planted_flaws(
             "SAST089",
             "Semgrep-OSS/python.flask.security.injection.tainted-sql-string.tainted-sql-string",
         ],
-        "pre-deploy": ["ART002", "SEC007"],
+        "pre-deploy": ["ART002", "K8S001", "RL001", "RL001", "RL001", "SEC007"],
     }
     reports = list((project / "mlgate-reports").iterdir())
     assert len(reports) == 5
