@@ -97,9 +97,20 @@ def test_wrong_type_and_bad_enum(tmp_path: Path) -> None:
     assert ":5: gates.pre-merge.fail_on: unknown severity 'severe'" in message
 
 
-def test_missing_input_path_is_named(tmp_path: Path) -> None:
-    message = error_of(tmp_path, VALID.replace("paths: [reports]", "paths: [nowhere]"))
-    assert ":8: gates.pre-merge.checks.findings.paths: 'nowhere' does not exist" in message
+def test_missing_input_path_is_named_when_its_gate_runs(tmp_path: Path) -> None:
+    text = VALID.replace("paths: [reports]", "paths: [nowhere]")
+    policy = load_policy(write(tmp_path, text.replace("waivers:", _LATER_GATE + "waivers:")))
+    assert [g.name for g in policy.select(["later"])] == ["later"]
+    with pytest.raises(PolicyError) as caught:
+        policy.select(["pre-merge"])
+    assert ":8: gates.pre-merge.checks.findings.paths: 'nowhere' does not exist" in str(
+        caught.value
+    )
+    with pytest.raises(PolicyError):
+        policy.select([])
+
+
+_LATER_GATE = "  later:\n    checks:\n      findings:\n        paths: [reports]\n"
 
 
 def test_waiver_without_scope_or_owner(tmp_path: Path) -> None:

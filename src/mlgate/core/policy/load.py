@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ from mlgate.core.finding import Severity
 from mlgate.core.fs import missing_literal_paths
 from mlgate.core.gate import GatePlan, PlannedCheck
 from mlgate.core.plugins import check_registry, reporter_registry
-from mlgate.core.policy.schema import PolicySpec, WaiverSpec
+from mlgate.core.policy.schema import GateSpec, PolicySpec, WaiverSpec
 from mlgate.core.policy.source import PolicyDocument, read_pyproject, read_yaml
 from mlgate.core.registry import Registry
 from mlgate.core.verdict import WaiverRecord
@@ -36,17 +36,23 @@ class Policy:
     baseline: Path | None
     report_directory: Path
     report_formats: tuple[str, ...]
+    input_errors: dict[str, PolicyError] = field(default_factory=dict)
 
     def select(self, names: Sequence[str]) -> list[GatePlan]:
-        """The named gates in order (all gates when ``names`` is empty)."""
-        if not names:
-            return list(self.gates.values())
+        """The named gates in order (all when ``names`` is empty), ready to run.
+
+        A selected gate naming an input path that does not exist is bad input.
+        """
         for name in names:
             if name not in self.gates:
                 raise PolicyError(
                     f"no gate named {name!r}{_suggest(name, self.gates)}", path=str(self.source)
                 )
-        return [self.gates[name] for name in names]
+        selected = list(names) or list(self.gates)
+        for name in selected:
+            if name in self.input_errors:
+                raise self.input_errors[name]
+        return [self.gates[name] for name in selected]
 
 
 def _suggest(word: str, options: Iterable[str]) -> str:
@@ -128,16 +134,43 @@ def _plan_check(
     except ValidationError as error:
         _raise_validation(error, document, config_model, loc)
         raise  # pragma: no cover  # _raise_validation always raises
-    root = document.path.parent
-    missing = missing_literal_paths(root, config.paths)
-    if missing:
-        raise PolicyError(
-            f"gates.{gate}.checks.{check_id}.paths: {missing[0]!r} does not exist "
-            f"under {root.as_posix() or '.'} (paths are relative to the policy file)",
-            path=str(document.path),
-            line=document.line_of((*loc, "paths")),
-        )
     return PlannedCheck(check_id=check_id, target=target, config=config, fail_on=config.fail_on)
+
+
+def _missing_input(gate: str, check: PlannedCheck, document: PolicyDocument) -> PolicyError | None:
+    """An error for a literal input path that does not exist (yet), or ``None``.
+
+    It is raised only when the gate runs: a pre-deploy gate may name a model folder that
+    training has not produced when the pre-merge gate runs.
+    """
+    root = document.path.parent
+    missing = missing_literal_paths(root, check.config.paths)
+    if not missing or check.load_error is not None:
+        return None
+    return PolicyError(
+        f"gates.{gate}.checks.{check.check_id}.paths: {missing[0]!r} does not exist "
+        f"under {root.as_posix() or '.'} (paths are relative to the policy file)",
+        path=str(document.path),
+        line=document.line_of(("gates", gate, "checks", check.check_id, "paths")),
+    )
+
+
+def _plan_gate(
+    name: str, gate: GateSpec, document: PolicyDocument, registry: Registry[type[Any]]
+) -> tuple[GatePlan, PolicyError | None]:
+    checks = tuple(
+        _plan_check(name, check_id, settings, document, registry)
+        for check_id, settings in gate.checks.items()
+    )
+    plan = GatePlan(
+        name=name,
+        mode=gate.mode,
+        fail_on=gate.fail_on,
+        allow_empty=gate.allow_empty,
+        checks=checks,
+    )
+    errors = (_missing_input(name, check, document) for check in checks)
+    return plan, next((e for e in errors if e is not None), None)
 
 
 def _waiver_record(index: int, spec: WaiverSpec) -> WaiverRecord:
@@ -174,24 +207,15 @@ def build_policy(document: PolicyDocument, registry: Registry[type[Any]] | None 
         _raise_validation(error, document, PolicySpec)
         raise  # pragma: no cover  # _raise_validation always raises
     _check_formats(spec, document)
-    gates = {
-        name: GatePlan(
-            name=name,
-            mode=gate.mode,
-            fail_on=gate.fail_on,
-            allow_empty=gate.allow_empty,
-            checks=tuple(
-                _plan_check(name, check_id, settings, document, registry)
-                for check_id, settings in gate.checks.items()
-            ),
-        )
-        for name, gate in spec.gates.items()
+    planned = {
+        name: _plan_gate(name, gate, document, registry) for name, gate in spec.gates.items()
     }
     root = document.path.parent.resolve()
     return Policy(
         source=document.path,
         root=root,
-        gates=gates,
+        gates={name: plan for name, (plan, _) in planned.items()},
+        input_errors={name: error for name, (_, error) in planned.items() if error is not None},
         waivers=tuple(_waiver_record(i, w) for i, w in enumerate(spec.waivers)),
         baseline=root / spec.baseline if spec.baseline else None,
         report_directory=root / spec.reports.directory,
