@@ -1,0 +1,1 @@
+"""OSV advisories: records, parsing, the offline database, ranges and severity."""
