@@ -29,6 +29,7 @@ def test_schema_is_a_valid_json_schema_listing_check_settings(
     jsonschema.Draft202012Validator.check_schema(schema)
     checks = schema["$defs"]["GateSpec"]["properties"]["checks"]["properties"]
     assert "timeout" in checks["sarif"]["properties"]
+    assert schema["$defs"]["GateSpec"]["properties"]["fail_on"]["default"] == "high"
     valid = {"version": 1, "gates": {"g": {"checks": {"sarif": {"paths": ["x"]}}}}}
     jsonschema.Draft202012Validator(schema).validate(valid)
     invalid = {"version": 1, "gates": {"g": {"checks": {"sarif": {"pathz": ["x"]}}}}}
