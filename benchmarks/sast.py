@@ -1,9 +1,14 @@
-"""Lines per second of the ``sast`` check over a large pure-Python tree.
+"""Lines per second and peak memory of the ``sast`` check, with Bandit side by side.
 
-Usage: ``python benchmarks/sast.py [TREE] [--repeat N]``; TREE defaults to the
-running interpreter's site-packages. Prints the median over the repeats. Results
-are never committed. (A Bandit/Semgrep comparison runs them from the benchmark's own
-environment; it is not part of this script yet.)
+Usage: ``python benchmarks/sast.py [TREE] [--repeat N] [--limit N] [--with-bandit]``;
+TREE defaults to the running interpreter's site-packages (pick one ~600k-line package,
+e.g. ``.venv/lib/python3.11/site-packages/pandas``, for the memory goal). Prints the
+median over the repeats, CPU time per core, and peak RSS (``resource.getrusage``).
+
+``--with-bandit`` creates ``benchmarks/.venv-bandit`` (git-ignored) with
+``pip install bandit==1.9.4`` on first use (never a project dependency), runs
+``bandit -r TREE`` over the same files and prints its lines/s and the ratio. There is
+no per-file cache yet, so no warm run is printed. Results are never committed.
 """
 
 from __future__ import annotations
@@ -11,12 +16,19 @@ from __future__ import annotations
 import argparse
 import resource
 import statistics
+import subprocess
 import sys
 import sysconfig
 import time
+import venv
 from pathlib import Path
 
-from mlgate.checks.sast.engine import SourceFile, scan_sources
+_HERE = Path(__file__).resolve().parent
+
+from mlgate.checks.sast.engine import SourceFile, scan_sources  # noqa: E402  # after the fix
+
+BANDIT_ENV = _HERE / ".venv-bandit"
+BANDIT = "bandit==1.9.4"
 
 
 def load_tree(root: Path, limit: int | None) -> list[SourceFile]:
@@ -32,32 +44,78 @@ def count_lines(files: list[SourceFile]) -> int:
     return sum(f.data.count(b"\n") for f in files)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the benchmark and print lines/s."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("tree", nargs="?", default=sysconfig.get_paths()["purelib"])
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--limit", type=int, default=None, help="analyse only the first N files")
-    args = parser.parse_args(argv)
-    files = load_tree(Path(args.tree), args.limit)
-    lines = count_lines(files)
+def time_mlgate(files: list[SourceFile], repeat: int) -> tuple[float, float, int]:
+    """Median wall and CPU seconds of a full scan, and the number of findings."""
     wall: list[float] = []
     cpu: list[float] = []
     findings = 0
-    for _ in range(args.repeat):
+    for _ in range(repeat):
         start, start_cpu = time.perf_counter(), time.process_time()
         findings = len(scan_sources(files))
         wall.append(time.perf_counter() - start)
         cpu.append(time.process_time() - start_cpu)
-    print(f"tree: {args.tree}")
-    print(f"files: {len(files)}  lines: {lines}  findings: {findings}")
-    for label, timings in (("wall", wall), ("cpu", cpu)):
-        median = statistics.median(timings)
-        print(
-            f"{label:>4}: median of {args.repeat}: {median:.2f} s -> {lines / median:,.0f} lines/s"
-        )
+    return statistics.median(wall), statistics.median(cpu), findings
+
+
+def bandit_executable() -> Path:
+    """The bandit of the benchmark's own environment, created on first use."""
+    executable = BANDIT_ENV / "bin" / "bandit"
+    if not executable.exists():
+        venv.create(BANDIT_ENV, with_pip=True)
+        subprocess.run([str(BANDIT_ENV / "bin" / "pip"), "install", "-q", BANDIT], check=True)
+    return executable
+
+
+def time_bandit(tree: Path, repeat: int) -> tuple[float, float]:
+    """Median wall and CPU (user + sys of the child) seconds of ``bandit -r tree``."""
+    executable = bandit_executable()
+    wall: list[float] = []
+    cpu: list[float] = []
+    for _ in range(repeat):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        # Bandit exits 1 when it finds issues: only its timing matters here.
+        command = [str(executable), "-r", str(tree), "-q", "-f", "json", "-o", "/dev/null"]
+        subprocess.run(command, check=False, stdout=subprocess.DEVNULL)
+        wall.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return statistics.median(wall), statistics.median(cpu)
+
+
+def _rate(label: str, lines: int, wall: float, cpu: float) -> str:
+    return (
+        f"{label:<8} wall {wall:7.2f} s -> {lines / wall:>9,.0f} lines/s   "
+        f"cpu {cpu:7.2f} s -> {lines / cpu:>9,.0f} lines/s per core"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print lines/s, ratios and peak memory."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("tree", nargs="?", default=sysconfig.get_paths()["purelib"])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--limit", type=int, default=None, help="analyse only the first N files")
+    parser.add_argument("--with-bandit", action="store_true", help="use benchmarks/.venv-bandit")
+    args = parser.parse_args(argv)
+    tree = Path(args.tree)
+    files = load_tree(tree, args.limit)
+    lines = count_lines(files)
+    wall, cpu, findings = time_mlgate(files, args.repeat)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak RSS: {peak:,.0f} MiB (includes the source bytes the benchmark holds)")
+    print(f"tree: {tree}  files: {len(files)}  lines: {lines}  repeats: {args.repeat} (medians)")
+    print(_rate("mlgate", lines, wall, cpu) + f"   findings: {findings}")
+    print(f"mlgate peak RSS: {peak:,.0f} MiB (includes the source bytes the benchmark holds)")
+    if args.with_bandit:
+        if args.limit is not None:
+            print("bandit: skipped (--limit selects files bandit -r cannot)")
+            return 0
+        bandit_wall, bandit_cpu = time_bandit(tree, args.repeat)
+        print(_rate("bandit", lines, bandit_wall, bandit_cpu))
+        print(
+            f"ratio mlgate/bandit lines/s: wall {bandit_wall / wall:.2f}x  "
+            f"cpu {bandit_cpu / cpu:.2f}x"
+        )
     return 0
 
 

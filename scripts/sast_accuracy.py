@@ -28,6 +28,16 @@ CATEGORY_RULES = {
     "deserialization": "SAST502",
     "redirect": "SAST601",
     "ssrf": "SAST918",
+    "xpath": "SAST643",
+    "ldap": "SAST090",
+    "xxe": "SAST611",
+    "trustbound": "SAST501",
+    "weakhash": "SAST328",
+    "weakrand": "SAST330",
+    "securecookie": "SAST614",
+    "httponlycookie": "SAST1004",
+    "tls": "SAST295",
+    "debug": "SAST489",
 }
 # Cases are stored as ``.py.txt`` so that linters and type checkers of this repository
 # never run over deliberately vulnerable (and partly Python 3.12+) code.

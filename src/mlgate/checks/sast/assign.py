@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import ast
 
-from mlgate.checks.sast import exprs
+from mlgate.checks.sast import exprs, weakness
 from mlgate.checks.sast.consts import fold, is_bounded
 from mlgate.checks.sast.frame import Frame
-from mlgate.checks.sast.labels import EMPTY, Taint, extend
+from mlgate.checks.sast.labels import EMPTY, Taint, extend, join
 from mlgate.checks.sast.paths import access_path, constant_key, root_path
+from mlgate.checks.sast.rules.sanitizers import CONFIG_PARSERS
 from mlgate.checks.sast.state import UNKNOWN, DictShape, ListShape, Shape, State
 
-_EMPTY_CONTAINERS: dict[str, Shape] = {"dict": DictShape({}), "list": ListShape(())}
+_EMPTY_CONTAINERS: dict[str, Shape] = {
+    "dict": DictShape({}),
+    "list": ListShape(()),
+    **dict.fromkeys(CONFIG_PARSERS, DictShape({})),
+}
 
 
 def evaluate_with_shape(value: ast.expr, state: State, frame: Frame) -> tuple[Taint, Shape | None]:
@@ -35,10 +40,12 @@ def _literal_shape(value: ast.expr, state: State, frame: Frame) -> Shape | None:
             return None
         items = [exprs.evaluate(v, state, frame) for v in value.values]
         return DictShape(dict(zip(keys, items, strict=True)))
-    is_empty_call = isinstance(value, ast.Call) and not value.args and not value.keywords
-    if is_empty_call and isinstance(value, ast.Call) and isinstance(value.func, ast.Name):
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Name | ast.Attribute):
         kind = frame.qualify(value.func, state)
-        return _EMPTY_CONTAINERS.get(kind) if kind is not None else None
+        shape = _EMPTY_CONTAINERS.get(kind) if kind is not None else None
+        # ``dict(a=x)`` is not empty; a config parser starts empty whatever its options.
+        is_empty = not value.args and not value.keywords
+        return shape if shape is not None and (is_empty or kind in CONFIG_PARSERS) else None
     return None
 
 
@@ -88,7 +95,9 @@ def _bind_name(
     state.classes.pop(target.id, None)
     if isinstance(value, ast.Call):
         created = frame.qualify(value.func, state)
-        if created is not None and frame.project.is_class(created):
+        if created is not None and (
+            frame.project.is_class(created) or frame.is_library_class(created)
+        ):
             state.classes[target.id] = created
 
 
@@ -105,6 +114,9 @@ def _unpack(
 
 
 def _bind_item(target: ast.Subscript, taint: Taint, state: State, frame: Frame) -> None:
+    if weakness.is_session(target.value, state, frame):
+        key_taint = exprs.evaluate(target.slice, state, frame)
+        weakness.check_session_write(target, join(taint, key_taint), frame)
     path = access_path(target.value)
     if path is None:
         _weaken_root(target.value, taint, state)

@@ -9,20 +9,34 @@ says otherwise: unknown library code is assumed to pass data through.
 from __future__ import annotations
 
 import ast
+from collections.abc import Hashable
 
-from mlgate.checks.sast import exprs
+from mlgate.checks.sast import exprs, weakness
 from mlgate.checks.sast.frame import Frame
 from mlgate.checks.sast.inputs import call_source
-from mlgate.checks.sast.ir import FunctionFacts
-from mlgate.checks.sast.labels import EMPTY, Step, Taint, clear, extend, join
+from mlgate.checks.sast.ir import Signature
+from mlgate.checks.sast.labels import EMPTY, Step, Taint, clear, extend, join, restore
 from mlgate.checks.sast.paths import access_path, constant_key
 from mlgate.checks.sast.results import EMPTY_SUMMARY
 from mlgate.checks.sast.rules.model import ALL_CLASSES
-from mlgate.checks.sast.rules.sanitizers import CLEAN_METHODS
+from mlgate.checks.sast.rules.queries import SESSION_METHODS
+from mlgate.checks.sast.rules.sanitizers import CLEAN_METHODS, CONFIG_PARSERS
 from mlgate.checks.sast.sinkcheck import CallArgs, check_sinks
-from mlgate.checks.sast.state import UNKNOWN, DictShape, ListShape, State
+from mlgate.checks.sast.state import UNKNOWN, DictShape, ListShape, State, Unknown
 
-_CONTAINER_WRITES = frozenset({"add", "update", "setdefault", "extend", "insert", "appendleft"})
+_CONTAINER_WRITES = frozenset(
+    {
+        "add",
+        "update",
+        "setdefault",
+        "extend",
+        "insert",
+        "appendleft",
+        "read_string",
+        "read_dict",
+        "read_file",
+    }
+)
 
 
 def evaluate_call(node: ast.Call, state: State, frame: Frame) -> Taint:
@@ -44,7 +58,10 @@ def evaluate_call(node: ast.Call, state: State, frame: Frame) -> Taint:
     specs = frame.rules.sinks_for(qualname, method)
     if specs:
         check_sinks(node, specs, values, state, frame)
+    weakness.check_call(node, qualname, method, state, frame)
     if method is not None and isinstance(func, ast.Attribute):
+        if method in SESSION_METHODS and weakness.is_session(func.value, state, frame):
+            weakness.check_session_write(node, values.everything(), frame)
         _mutate(func.value, method, node, values, state)
     return _result(node, qualname, method, values, state, frame)
 
@@ -59,20 +76,19 @@ def _result(
 ) -> Taint:
     sanitizer = frame.rules.sanitizer_for(qualname, method)
     if sanitizer is not None:
-        return (
-            EMPTY
-            if sanitizer.clears >= ALL_CLASSES
-            else clear(values.everything(), sanitizer.clears)
-        )
+        if sanitizer.clears >= ALL_CLASSES:
+            return EMPTY
+        return restore(clear(values.everything(), sanitizer.clears), sanitizer.restores)
     if method in CLEAN_METHODS:
         return EMPTY
     target = _resolve(node.func, qualname, state, frame)
     if target is not None:
         return _apply_summary(node, target, values, frame)
     if method in {"get", "pop"} and isinstance(node.func, ast.Attribute):
-        looked_up = _lookup(node, node.func.value, state, frame)
+        is_config = (qualname or "").rpartition(".")[0] in CONFIG_PARSERS
+        looked_up = _lookup(node, node.func.value, state, frame, is_config=is_config)
         if looked_up is not None:
-            return join(looked_up, *values.args[1:])
+            return join(looked_up, *values.args[2 if is_config else 1 :])
     exprs_prefix = _format_prefix(node, method, state, frame)
     return clear(values.everything(), exprs_prefix) if exprs_prefix else values.everything()
 
@@ -88,8 +104,10 @@ def _format_prefix(
     return exprs.prefix_cleared(literal)
 
 
-def _lookup(node: ast.Call, container: ast.expr, state: State, frame: Frame) -> Taint | None:
-    """``d.get("k")`` / ``items.pop(0)`` on a container of known shape or a constant table."""
+def _lookup(
+    node: ast.Call, container: ast.expr, state: State, frame: Frame, *, is_config: bool
+) -> Taint | None:
+    """``d.get("k")`` / ``items.pop(0)`` / ``config.get("s", "k")`` on a known shape."""
     if isinstance(container, ast.Name) and (container.id,) not in state.vars:
         table = frame.module.constants.get(container.id)
         if isinstance(table, dict) and container.id not in state.consts:
@@ -97,8 +115,18 @@ def _lookup(node: ast.Call, container: ast.expr, state: State, frame: Frame) -> 
     path = access_path(container)
     if path is None or path not in state.shapes or not node.args:
         return None
-    key = constant_key(node.args[0])
+    key = _item_key(node.args, is_config=is_config)
     return None if key is UNKNOWN else state.read_item(path, key)
+
+
+def _item_key(args: list[ast.expr], *, is_config: bool) -> Hashable | Unknown:
+    """A constant key, or the ``(section, option)`` pair of a config parser."""
+    if not is_config:
+        return constant_key(args[0])
+    if len(args) < 2:
+        return UNKNOWN
+    section, option = constant_key(args[0]), constant_key(args[1])
+    return UNKNOWN if UNKNOWN in (section, option) else (section, option)
 
 
 def _mutate(
@@ -115,6 +143,9 @@ def _mutate(
         state.write_shape(path, ListShape((*shape.items, values.args[0])))
     elif method == "pop" and shape is not None:
         _pop(path, shape, node, state)
+    elif method == "set" and isinstance(shape, DictShape) and len(node.args) == 3:
+        key = _item_key(node.args, is_config=True)
+        state.write_item(path, key, values.args[2])
     elif method in _CONTAINER_WRITES or method == "append":
         state.weaken(path, join(*values.args, *values.kwargs.values()))
 
@@ -135,7 +166,7 @@ def _pop(path: tuple[str, ...], shape: ListShape | DictShape, node: ast.Call, st
 
 def _resolve(
     func: ast.expr, qualname: str | None, state: State, frame: Frame
-) -> tuple[FunctionFacts, bool] | None:
+) -> tuple[Signature, bool] | None:
     """The project function called, and whether ``self`` is bound to the receiver."""
     project = frame.project
     if qualname is not None:
@@ -155,7 +186,7 @@ def _resolve(
 
 
 def _apply_summary(
-    node: ast.Call, target: tuple[FunctionFacts, bool], values: CallArgs, frame: Frame
+    node: ast.Call, target: tuple[Signature, bool], values: CallArgs, frame: Frame
 ) -> Taint:
     function, is_bound = target
     frame.callees.add(function.qualname)
@@ -179,7 +210,7 @@ def _with_steps(taint: Taint, steps: tuple[Step, ...]) -> Taint:
     return taint
 
 
-def _actuals(function: FunctionFacts, values: CallArgs, *, is_bound: bool) -> dict[int, Taint]:
+def _actuals(function: Signature, values: CallArgs, *, is_bound: bool) -> dict[int, Taint]:
     """Map call arguments to the callee's parameter indices."""
     params = function.params
     offset = 1 if is_bound else 0

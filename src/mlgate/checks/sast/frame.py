@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from mlgate.checks.sast.ir import FunctionFacts, ModuleFacts
 from mlgate.checks.sast.labels import Origin, SourceOrigin, Step, Taint
 from mlgate.checks.sast.project import Project
-from mlgate.checks.sast.results import SinkHit, SinkSite, Summary
+from mlgate.checks.sast.results import SinkHit, SinkSite, Summary, WeaknessHit
 from mlgate.checks.sast.rules import RuleSet
-from mlgate.checks.sast.rules.model import SinkSpec
+from mlgate.checks.sast.rules.model import SinkSpec, Weakness
 from mlgate.checks.sast.state import State
 from mlgate.core.fingerprint import normalise_content
 
@@ -33,15 +33,24 @@ class Frame:
     returned: list[Taint] = field(default_factory=list)
     callees: set[str] = field(default_factory=set)
     loop_exits: list[list[State]] = field(default_factory=list)
+    weaknesses: dict[tuple[Weakness, Step], WeaknessHit] = field(default_factory=dict)
 
     def qualify(self, node: ast.expr, state: State) -> str | None:
         """Fully qualified name of a dotted expression, via imports and module defs."""
         if isinstance(node, ast.Attribute):
             base = self.qualify(node.value, state)
             return f"{base}.{node.attr}" if base is not None else None
-        if not isinstance(node, ast.Name):
-            return None
+        if isinstance(node, ast.Call):
+            # ``requests.Session().get``: methods of a library instance have names.
+            made = self.qualify(node.func, state)
+            return made if made is not None and self.is_library_class(made) else None
+        return self._qualify_name(node, state) if isinstance(node, ast.Name) else None
+
+    def _qualify_name(self, node: ast.Name, state: State) -> str | None:
         name = node.id
+        instance_of = state.classes.get(name)
+        if instance_of is not None and self.is_library_class(instance_of):
+            return instance_of
         if (name,) in state.vars or name in state.consts or self._is_param(name):
             return None
         if name in self.module.imports:
@@ -50,6 +59,11 @@ class Frame:
         if local in self.project.functions or local in self.module.classes:
             return local
         return name if name in _BUILTINS else None
+
+    def is_library_class(self, qualname: str) -> bool:
+        """A capitalised name from outside the project (``httpx.Client``), by convention."""
+        last = qualname.rpartition(".")[2]
+        return last[:1].isupper() and not self.project.is_class(qualname)
 
     def _is_param(self, name: str) -> bool:
         return any(p.name == name for p in self.function.params)
@@ -88,6 +102,13 @@ class Frame:
         key = (sink, site.step, origin)
         if key not in self.hits:
             self.hits[key] = SinkHit(sink=sink, site=site, origin=origin, trace=trace)
+
+    def flag(self, weakness: Weakness, node: ast.AST, hint: str) -> None:
+        """Remember a weakness at ``node`` (once per place, however often analysed)."""
+        site = self.site(node, weakness.value)
+        self.weaknesses.setdefault(
+            (weakness, site.step), WeaknessHit(weakness=weakness, site=site, hint=hint)
+        )
 
 
 def source_segment(lines: tuple[str, ...], node: ast.AST) -> str:

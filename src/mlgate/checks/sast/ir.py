@@ -39,6 +39,29 @@ class Param:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ParamName:
+    """What a caller needs of a parameter: its name, position and whether it collects."""
+
+    name: str
+    index: int
+    is_variadic: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Signature:
+    """A function as the rest of the project sees it, without its syntax tree.
+
+    The project index keeps only these (and :class:`ModuleIndex`), so a module's
+    tree can be dropped as soon as its functions are analysed.
+    """
+
+    qualname: str
+    name: str
+    params: tuple[ParamName, ...]
+    line: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class FunctionFacts:
     """A function (or the module's top-level code) and its role."""
 
@@ -62,6 +85,29 @@ class FunctionFacts:
         """True for functions defined directly in a class body."""
         return self.class_name is not None
 
+    def signature(self) -> Signature:
+        """The tree-free view callers resolve calls against."""
+        return Signature(
+            qualname=self.qualname,
+            name=self.name,
+            params=tuple(
+                ParamName(name=p.name, index=p.index, is_variadic=p.is_variadic)
+                for p in self.params
+            ),
+            line=getattr(self.node, "lineno", 1),
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ModuleIndex:
+    """What other modules need of a module: names it defines and imports (no tree)."""
+
+    name: str
+    path: str
+    imports: Mapping[str, str]
+    classes: Mapping[str, tuple[str, ...]]
+    functions: tuple[Signature, ...]
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ModuleFacts:
@@ -75,6 +121,16 @@ class ModuleFacts:
     patterns: Mapping[str, str]
     functions: tuple[FunctionFacts, ...]
     classes: Mapping[str, tuple[str, ...]]
+
+    def index(self) -> ModuleIndex:
+        """The tree-free part of these facts that the project index keeps."""
+        return ModuleIndex(
+            name=self.name,
+            path=self.path,
+            imports=self.imports,
+            classes=self.classes,
+            functions=tuple(f.signature() for f in self.functions),
+        )
 
 
 def module_name_for(relative_path: str) -> tuple[str, bool]:

@@ -128,6 +128,16 @@ def clear(taint: Taint, classes: frozenset[str]) -> Taint:
     return Taint(merged)
 
 
+def restore(taint: Taint, classes: frozenset[str]) -> Taint:
+    """Undo sanitising for ``classes`` (decoding what an encoder made harmless)."""
+    if not taint.flows or not classes:
+        return taint
+    merged: dict[Label, Trace] = {}
+    for (origin, cleared), trace in taint.flows.items():
+        merged.setdefault((origin, cleared - classes), trace)
+    return Taint(merged)
+
+
 def clear_where(taint: Taint, required: str, classes: frozenset[str]) -> Taint:
     """Clear ``classes`` only on labels already carrying the mark ``required``."""
     merged: dict[Label, Trace] = {}

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from mlgate.checks.sast.ir import FunctionFacts, ModuleFacts
+from mlgate.checks.sast.ir import ModuleIndex, Signature
 
 # Re-export chains longer than this are not followed (and cycles stop).
 _MAX_HOPS = 6
@@ -21,19 +21,19 @@ _MAX_HOPS = 6
 class Project:
     """Modules and functions of one analysis run."""
 
-    modules: dict[str, ModuleFacts] = field(default_factory=dict)
-    functions: dict[str, tuple[ModuleFacts, FunctionFacts]] = field(default_factory=dict)
+    modules: dict[str, ModuleIndex] = field(default_factory=dict)
+    functions: dict[str, tuple[ModuleIndex, Signature]] = field(default_factory=dict)
     _suffixes: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, modules: Iterable[ModuleFacts]) -> Project:
+    def of(cls, modules: Iterable[ModuleIndex]) -> Project:
         """Index modules and their functions."""
         project = cls()
         for module in modules:
             project.add(module)
         return project
 
-    def add(self, module: ModuleFacts) -> None:
+    def add(self, module: ModuleIndex) -> None:
         """Index one module (a later module with the same name replaces the first)."""
         self.modules[module.name] = module
         parts = module.name.split(".")
@@ -42,14 +42,14 @@ class Project:
         for function in module.functions:
             self.functions[function.qualname] = (module, function)
 
-    def find_module(self, name: str) -> ModuleFacts | None:
+    def find_module(self, name: str) -> ModuleIndex | None:
         """The module called ``name``, exactly or by a unique dotted suffix."""
         if name in self.modules:
             return self.modules[name]
         candidates = self._suffixes.get(name, [])
         return self.modules[candidates[0]] if len(candidates) == 1 else None
 
-    def resolve(self, qualname: str) -> tuple[ModuleFacts, FunctionFacts] | None:
+    def resolve(self, qualname: str) -> tuple[ModuleIndex, Signature] | None:
         """The project function a qualified name denotes, following re-exports."""
         for _ in range(_MAX_HOPS):
             if qualname in self.functions:
@@ -85,7 +85,7 @@ class Project:
         module = self.find_module(qualname.rpartition(".")[0])
         return module is not None and qualname in module.classes
 
-    def method(self, class_qualname: str, name: str) -> tuple[ModuleFacts, FunctionFacts] | None:
+    def method(self, class_qualname: str, name: str) -> tuple[ModuleIndex, Signature] | None:
         """A method of a project class, looked up through project base classes."""
         seen: set[str] = set()
         pending = [class_qualname]
@@ -101,3 +101,36 @@ class Project:
             if owner is not None:
                 pending.extend(owner.classes.get(current, ()))
         return None
+
+    def dependency_order(self) -> list[str]:
+        """Module names with the modules each one imports first (cycles cut anywhere).
+
+        Analysing callees before callers means a caller's first analysis already
+        sees final callee summaries, so few functions are analysed twice.
+        """
+        order: list[str] = []
+        done: set[str] = set()
+        for root in self.modules:
+            if root in done:
+                continue
+            stack = [(root, iter(self._imported(root)))]
+            done.add(root)
+            while stack:
+                name, pending = stack[-1]
+                child = next((m for m in pending if m not in done), None)
+                if child is None:
+                    stack.pop()
+                    order.append(name)
+                else:
+                    done.add(child)
+                    stack.append((child, iter(self._imported(child))))
+        return order
+
+    def _imported(self, name: str) -> list[str]:
+        """Project modules that module ``name`` imports from."""
+        found: list[str] = []
+        for target in self.modules[name].imports.values():
+            module = self.find_module(target) or self.find_module(target.rpartition(".")[0])
+            if module is not None and module.name != name:
+                found.append(module.name)
+        return found

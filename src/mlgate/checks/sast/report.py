@@ -6,8 +6,13 @@ from collections.abc import Iterable
 
 from mlgate.checks.sast.labels import SourceOrigin, Step
 from mlgate.checks.sast.parse import ParseFailure
-from mlgate.checks.sast.results import SinkHit
-from mlgate.checks.sast.rules.catalog import ANALYSIS_LIMIT, PARSE_ERROR, RULE_FOR_CLASS
+from mlgate.checks.sast.results import SinkHit, WeaknessHit
+from mlgate.checks.sast.rules.catalog import (
+    ANALYSIS_LIMIT,
+    PARSE_ERROR,
+    RULE_FOR_CLASS,
+    RULE_FOR_WEAKNESS,
+)
 from mlgate.core.finding import Finding, FlowStep, SourceLocation
 from mlgate.core.fingerprint import fingerprint
 
@@ -52,6 +57,30 @@ def _finding(hit: SinkHit, lines: dict[str, tuple[str, ...]]) -> Finding:
         flow=tuple(FlowStep(location=_location(s, lines), message=s.message) for s in hit.trace),
         tags=("sast", hit.sink.vuln.value),
         properties=(("source", origin.code), ("sink", callee)),
+    )
+
+
+def weakness_findings(
+    hits: Iterable[WeaknessHit], lines: dict[str, tuple[str, ...]]
+) -> list[Finding]:
+    """One finding per weakness and place (a function analysed twice reports once)."""
+    unique = {(h.weakness, h.site.step): h for h in hits}
+    return [_weakness_finding(hit, lines) for hit in unique.values()]
+
+
+def _weakness_finding(hit: WeaknessHit, lines: dict[str, tuple[str, ...]]) -> Finding:
+    rule = RULE_FOR_WEAKNESS[hit.weakness]
+    site = hit.site.step
+    return Finding(
+        rule_id=rule.id,
+        severity=rule.severity,
+        message=f"{rule.summary.rstrip('.')}: `{hit.site.code}`.",
+        location=_location(site, lines),
+        fingerprint=fingerprint(rule.id, site.path, hit.site.code),
+        cwe=rule.cwe,
+        evidence=hit.site.code,
+        remediation=hit.hint,
+        tags=("sast", hit.weakness.value),
     )
 
 

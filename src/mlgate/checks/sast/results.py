@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mlgate.checks.sast.labels import EMPTY, Origin, SourceOrigin, Step, Taint, Trace
-from mlgate.checks.sast.rules.model import SinkSpec
+from mlgate.checks.sast.rules.model import SinkSpec, Weakness
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -24,6 +24,15 @@ class SinkHit:
     site: SinkSite
     origin: Origin
     trace: Trace
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WeaknessHit:
+    """A call or assignment that is a weakness by its constant arguments."""
+
+    weakness: Weakness
+    site: SinkSite
+    hint: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

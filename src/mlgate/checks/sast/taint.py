@@ -23,6 +23,7 @@ from mlgate.checks.sast.matching import run_match
 from mlgate.checks.sast.rules.sanitizers import NO_RETURN_CALLS
 from mlgate.checks.sast.rules.sinks import VIEW_RETURN
 from mlgate.checks.sast.state import UNKNOWN, State, join_states
+from mlgate.checks.sast.weakness import check_assignment
 
 MAX_LOOP_PASSES = 3
 
@@ -60,6 +61,9 @@ def run_block(statements: list[ast.stmt], state: State, frame: Frame) -> State:
 
 def _assign(node: ast.stmt, state: State, frame: Frame) -> State:
     assert isinstance(node, ast.Assign)  # noqa: S101 - dispatch table guarantees the type
+    if frame.rules.assigns:
+        for target in node.targets:
+            check_assignment(target, node.value, state, frame)
     taint, shape = evaluate_with_shape(node.value, state, frame)
     for target in node.targets:
         bind(target, taint, state, frame, node.value, shape)
@@ -69,6 +73,8 @@ def _assign(node: ast.stmt, state: State, frame: Frame) -> State:
 def _annotated(node: ast.stmt, state: State, frame: Frame) -> State:
     assert isinstance(node, ast.AnnAssign)  # noqa: S101 - dispatch table guarantees the type
     if node.value is not None:
+        if frame.rules.assigns:
+            check_assignment(node.target, node.value, state, frame)
         taint, shape = evaluate_with_shape(node.value, state, frame)
         bind(node.target, taint, state, frame, node.value, shape)
     return state
@@ -199,7 +205,7 @@ def _with(node: ast.stmt, state: State, frame: Frame) -> State:
     for item in node.items:
         taint = evaluate(item.context_expr, state, frame)
         if item.optional_vars is not None:
-            bind(item.optional_vars, taint, state, frame, None)
+            bind(item.optional_vars, taint, state, frame, item.context_expr)
     return run_block(node.body, state, frame)
 
 

@@ -3,25 +3,42 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from types import MappingProxyType
+from typing import TypeVar
 
-from mlgate.checks.sast.rules.model import SanitizerSpec, SinkSpec, SourceSpec
+from mlgate.checks.sast.rules.model import (
+    AssignPattern,
+    CallPattern,
+    SanitizerSpec,
+    SinkSpec,
+    SourceSpec,
+)
+from mlgate.checks.sast.rules.patterns import ASSIGN_PATTERNS, CALL_PATTERNS
+from mlgate.checks.sast.rules.queries import QUERY_SANITIZERS, QUERY_SINKS
 from mlgate.checks.sast.rules.sanitizers import SANITIZERS
 from mlgate.checks.sast.rules.sinks import SINKS
 from mlgate.checks.sast.rules.sources import EXTRA_SOURCES
 
 __all__ = ["RuleSet", "default_rules"]
 
+_T = TypeVar("_T")
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RuleSet:
-    """Sinks, sanitizers and extra sources keyed by qualified callee (or ``.method``)."""
+    """Sinks, sanitizers, sources and weakness patterns keyed by callee (or ``.method``)."""
 
     sinks: Mapping[str, tuple[SinkSpec, ...]]
     sanitizers: Mapping[str, SanitizerSpec]
     sources: Mapping[str, SourceSpec]
+    calls: Mapping[str, tuple[CallPattern, ...]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    assigns: Mapping[str, tuple[AssignPattern, ...]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
 
     @classmethod
     def build(
@@ -29,15 +46,17 @@ class RuleSet:
         sinks: Iterable[SinkSpec],
         sanitizers: Iterable[SanitizerSpec],
         sources: Iterable[SourceSpec] = (),
+        *,
+        calls: Iterable[CallPattern] = (),
+        assigns: Iterable[AssignPattern] = (),
     ) -> RuleSet:
         """Index rule records; several sinks may share a callee (with conditions)."""
-        by_callee: dict[str, list[SinkSpec]] = {}
-        for sink in sinks:
-            by_callee.setdefault(sink.callee, []).append(sink)
         return cls(
-            sinks=MappingProxyType({k: tuple(v) for k, v in by_callee.items()}),
+            sinks=_grouped((s.callee, s) for s in sinks),
             sanitizers=MappingProxyType({s.callee: s for s in sanitizers}),
             sources=MappingProxyType({s.name: s for s in sources}),
+            calls=_grouped((c.callee, c) for c in calls),
+            assigns=_grouped((a.target, a) for a in assigns),
         )
 
     def sinks_for(self, qualname: str | None, method: str | None) -> tuple[SinkSpec, ...]:
@@ -46,8 +65,17 @@ class RuleSet:
         if qualname is not None:
             found = self.sinks.get(qualname, ())
         if method is not None:
-            found = found + self.sinks.get("." + method, ())
+            found = found + tuple(
+                s
+                for s in self.sinks.get("." + method, ())
+                if not (s.excludes and qualname and qualname.startswith(s.excludes))
+            )
         return found
+
+    def calls_for(self, qualname: str | None, method: str | None) -> tuple[CallPattern, ...]:
+        """Weakness patterns matching a callee name and/or a method name."""
+        found = self.calls.get(qualname, ()) if qualname is not None else ()
+        return found + self.calls.get("." + method, ()) if method is not None else found
 
     def sanitizer_for(self, qualname: str | None, method: str | None) -> SanitizerSpec | None:
         """The sanitizer matching a callee, if any."""
@@ -58,8 +86,21 @@ class RuleSet:
         return None
 
 
+def _grouped(pairs: Iterable[tuple[str, _T]]) -> Mapping[str, tuple[_T, ...]]:
+    grouped: dict[str, list[_T]] = {}
+    for key, value in pairs:
+        grouped.setdefault(key, []).append(value)
+    return MappingProxyType({k: tuple(v) for k, v in grouped.items()})
+
+
 @cache
 def default_rules(extra_sources: frozenset[str] = frozenset()) -> RuleSet:
     """The built-in rules; ``extra_sources`` enables frameworks such as ``cli``, ``env``."""
     sources = [s for s in EXTRA_SOURCES if s.framework in extra_sources]
-    return RuleSet.build(SINKS, SANITIZERS, sources)
+    return RuleSet.build(
+        (*SINKS, *QUERY_SINKS),
+        (*SANITIZERS, *QUERY_SANITIZERS),
+        sources,
+        calls=CALL_PATTERNS,
+        assigns=ASSIGN_PATTERNS,
+    )

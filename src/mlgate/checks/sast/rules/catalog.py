@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from mlgate.checks.sast.rules.model import VulnClass
+from mlgate.checks.sast.rules.model import VulnClass, Weakness
 from mlgate.core.finding import Severity
 from mlgate.core.rule import Rule
 
@@ -164,5 +164,145 @@ _TAINT_RULES: tuple[tuple[VulnClass, Rule], ...] = (
     ),
 )
 
-RULE_FOR_CLASS = MappingProxyType(dict(_TAINT_RULES))
-ALL_RULES: tuple[Rule, ...] = (PARSE_ERROR, ANALYSIS_LIMIT, *(r for _, r in _TAINT_RULES))
+_QUERY_RULES: tuple[tuple[VulnClass, Rule], ...] = (
+    (
+        VulnClass.XPATH,
+        Rule(
+            id="SAST643",
+            slug="xpath-injection",
+            severity=Severity.HIGH,
+            summary="User input is written into an XPath expression.",
+            remediation="Keep the expression constant and pass values as XPath variables.",
+            cwe=(643,),
+            external_ids=(("semgrep", "python.lang.security.audit.xpath-injection"),),
+        ),
+    ),
+    (
+        VulnClass.LDAP,
+        Rule(
+            id="SAST090",
+            slug="ldap-injection",
+            severity=Severity.HIGH,
+            summary="User input is written into an LDAP filter or DN without escaping.",
+            remediation="Escape with escape_filter_chars / escape_rdn, or use filter_format.",
+            cwe=(90,),
+            external_ids=(("semgrep", "python.lang.security.audit.ldap-injection"),),
+        ),
+    ),
+    (
+        VulnClass.TRUST_BOUNDARY,
+        Rule(
+            id="SAST501",
+            slug="trust-boundary",
+            severity=Severity.MEDIUM,
+            summary="Unvalidated user input is stored in the server-side session.",
+            remediation="Validate the value (allow-list, strict type) before storing it.",
+            cwe=(501,),
+        ),
+    ),
+)
+
+
+def _weakness_rule(
+    rule_id: str, slug: str, severity: Severity, summary: str, remediation: str, cwe: int
+) -> Rule:
+    return Rule(
+        id=rule_id,
+        slug=slug,
+        severity=severity,
+        summary=summary,
+        remediation=remediation,
+        cwe=(cwe,),
+        tags=("sast", "configuration"),
+    )
+
+
+_WEAKNESS_RULES: tuple[tuple[Weakness, Rule], ...] = (
+    (
+        Weakness.XXE,
+        _weakness_rule(
+            "SAST611",
+            "xxe",
+            Severity.HIGH,
+            "An XML parser is configured to resolve external entities.",
+            "Parse with defusedxml, or keep external entities off (resolve_entities=False).",
+            611,
+        ),
+    ),
+    (
+        Weakness.WEAK_HASH,
+        _weakness_rule(
+            "SAST328",
+            "weak-hash",
+            Severity.MEDIUM,
+            "A broken hash function (MD5, SHA-1) is used for a security purpose.",
+            "Use SHA-256 or better; pass usedforsecurity=False for a non-security checksum.",
+            328,
+        ),
+    ),
+    (
+        Weakness.WEAK_RANDOM,
+        _weakness_rule(
+            "SAST330",
+            "weak-random",
+            Severity.MEDIUM,
+            "The predictable `random` module produces a value that may need to be secret.",
+            "Use the secrets module (or random.SystemRandom) for tokens, keys and passwords.",
+            330,
+        ),
+    ),
+    (
+        Weakness.INSECURE_COOKIE,
+        _weakness_rule(
+            "SAST614",
+            "cookie-without-secure",
+            Severity.MEDIUM,
+            "A cookie is set without the Secure attribute.",
+            "Pass secure=True to set_cookie.",
+            614,
+        ),
+    ),
+    (
+        Weakness.SCRIPTABLE_COOKIE,
+        _weakness_rule(
+            "SAST1004",
+            "cookie-without-httponly",
+            Severity.LOW,
+            "A cookie is set without the HttpOnly attribute.",
+            "Pass httponly=True to set_cookie.",
+            1004,
+        ),
+    ),
+    (
+        Weakness.TLS_UNVERIFIED,
+        _weakness_rule(
+            "SAST295",
+            "tls-verification-off",
+            Severity.HIGH,
+            "TLS certificate verification is turned off.",
+            "Keep verification on; trust a private CA with verify='/path/ca.pem'.",
+            295,
+        ),
+    ),
+    (
+        Weakness.DEBUG_MODE,
+        _weakness_rule(
+            "SAST489",
+            "debug-mode",
+            Severity.HIGH,
+            "The web framework runs in debug mode (an interactive debugger / stack traces).",
+            "Read the debug flag from the environment and keep it off in deployments.",
+            489,
+        ),
+    ),
+)
+
+RULE_FOR_CLASS = MappingProxyType(dict((*_TAINT_RULES, *_QUERY_RULES)))
+RULE_FOR_WEAKNESS = MappingProxyType(dict(_WEAKNESS_RULES))
+ALL_RULES: tuple[Rule, ...] = (
+    PARSE_ERROR,
+    ANALYSIS_LIMIT,
+    *(r for _, r in _TAINT_RULES),
+    *(r for _, r in _QUERY_RULES),
+    *(r for _, r in _WEAKNESS_RULES),
+)

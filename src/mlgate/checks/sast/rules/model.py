@@ -27,6 +27,21 @@ class VulnClass(StrEnum):
     DESERIALIZATION = "deserialization"
     REDIRECT = "redirect"
     SSRF = "ssrf"
+    XPATH = "xpath"
+    LDAP = "ldap"
+    TRUST_BOUNDARY = "trust-boundary"
+
+
+class Weakness(StrEnum):
+    """Flaws a call or assignment has by its constant arguments alone, whatever flows in."""
+
+    XXE = "xxe"
+    WEAK_HASH = "weak-hash"
+    WEAK_RANDOM = "weak-random"
+    INSECURE_COOKIE = "insecure-cookie"
+    SCRIPTABLE_COOKIE = "scriptable-cookie"
+    TLS_UNVERIFIED = "tls-unverified"
+    DEBUG_MODE = "debug-mode"
 
 
 class Mark(StrEnum):
@@ -51,7 +66,11 @@ ALL_CLASSES: frozenset[str] = frozenset(VulnClass)
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SinkSpec:
-    """A call whose listed arguments must not carry taint of class ``vuln``."""
+    """A call whose listed arguments must not carry taint of class ``vuln``.
+
+    ``excludes`` lists qualified-name prefixes a method spec does not apply to
+    (``.search`` is an LDAP query on a connection, never on the ``re`` module).
+    """
 
     callee: str
     vuln: VulnClass
@@ -59,6 +78,7 @@ class SinkSpec:
     kwargs: tuple[str, ...] = ()
     condition: Condition = Condition.ALWAYS
     hint: str
+    excludes: tuple[str, ...] = ()
 
     @property
     def is_method(self) -> bool:
@@ -68,10 +88,59 @@ class SinkSpec:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SanitizerSpec:
-    """A call whose result is clean for ``clears`` (and may add marks)."""
+    """A call whose result is clean for ``clears`` (and may add marks).
+
+    ``restores`` undoes earlier sanitising: ``unquote(quote(x))`` is raw input again.
+    """
 
     callee: str
     clears: frozenset[str]
+    restores: frozenset[str] = frozenset()
+
+
+# The value an argument test sees for an argument the call does not pass.
+MISSING = "<missing>"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ArgTest:
+    """A test on one argument, by position and/or keyword, of its constant value.
+
+    The argument's value is its folded constant (strings lower-cased), the
+    qualified name it refers to (``ssl.CERT_NONE``), :data:`MISSING`, or unknown;
+    the test holds when that value is in ``values``, or not in it when ``negate``.
+    An unknown value never makes a test hold: a rule fires only on what it sees.
+    """
+
+    position: int | None = None
+    keyword: str | None = None
+    values: frozenset[object]
+    negate: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CallPattern:
+    """A call that is a weakness when every argument test holds."""
+
+    callee: str
+    weakness: Weakness
+    tests: tuple[ArgTest, ...] = ()
+    hint: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AssignPattern:
+    """``x.attr = value`` / ``x["KEY"] = value`` / module ``NAME = value`` that is a weakness.
+
+    ``target`` is ``.attr``, ``["KEY"]`` or a bare module-level ``NAME``; ``path_part``
+    restricts a bare name to modules whose path contains it (Django ``settings``).
+    """
+
+    target: str
+    weakness: Weakness
+    values: frozenset[object]
+    hint: str
+    path_part: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -19,6 +19,10 @@ def _specs(clears: frozenset[str], *callees: str) -> tuple[SanitizerSpec, ...]:
     return tuple(SanitizerSpec(callee=c, clears=clears) for c in callees)
 
 
+def _restorers(restores: frozenset[str], *callees: str) -> tuple[SanitizerSpec, ...]:
+    return tuple(SanitizerSpec(callee=c, clears=frozenset(), restores=restores) for c in callees)
+
+
 SANITIZERS: tuple[SanitizerSpec, ...] = (
     *_specs(
         ALL_CLASSES,
@@ -111,6 +115,8 @@ SANITIZERS: tuple[SanitizerSpec, ...] = (
     *_specs(_PATH, "os.path.basename", "ntpath.basename", "posixpath.basename"),
     *_specs(_URL_SAFE, "urllib.parse.quote", "urllib.parse.quote_plus", "urllib.parse.urlencode"),
     *_specs(frozenset({VulnClass.CODE}), "ast.literal_eval"),
+    *_restorers(_URL_SAFE, "urllib.parse.unquote", "urllib.parse.unquote_plus"),
+    *_restorers(_XSS, "html.unescape", "xml.sax.saxutils.unescape"),
     *_specs(frozenset({VulnClass.SQL}), "__mlgate_tstr__"),
     *_specs(
         _NORMALISED,
@@ -147,7 +153,15 @@ CLEAN_METHODS = frozenset(
         "digest",
         "__len__",
         "is_relative_to",
+        "getint",
+        "getfloat",
+        "getboolean",
     }
+)
+
+# ConfigParser values are tracked by (section, option), like a dict by key.
+CONFIG_PARSERS = frozenset(
+    {"configparser.ConfigParser", "configparser.RawConfigParser", "configparser.SafeConfigParser"}
 )
 
 # Calls that never return normally; the code after them is dead.

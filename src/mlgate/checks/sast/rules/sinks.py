@@ -319,26 +319,17 @@ REDIRECT_SINKS = _family(
     kwargs=("location", "to", "redirect_to", "url"),
 )
 
+# Module-level helpers and client objects (``requests.Session().get``, ``httpx.Client``).
+_HTTP_CLIENTS = ("requests", "requests.Session", "httpx", "httpx.Client", "httpx.AsyncClient")
+_HTTP_VERBS = ("get", "post", "put", "delete", "patch", "head", "options", "stream")
+
 SSRF_SINKS = (
     *_family(
         VulnClass.SSRF,
         "Keep scheme and host constant (f'https://api.example.com/{quote(x)}') or check "
         "the host against an allow-list.",
         (
-            "requests.get",
-            "requests.post",
-            "requests.put",
-            "requests.delete",
-            "requests.patch",
-            "requests.head",
-            "requests.options",
-            "httpx.get",
-            "httpx.post",
-            "httpx.put",
-            "httpx.delete",
-            "httpx.patch",
-            "httpx.head",
-            "httpx.stream",
+            *(f"{client}.{verb}" for client in _HTTP_CLIENTS for verb in _HTTP_VERBS),
             "urllib.request.urlopen",
             "urllib.request.Request",
             "urllib.urlopen",
@@ -349,7 +340,7 @@ SSRF_SINKS = (
     *_family(
         VulnClass.SSRF,
         "Keep scheme and host constant, or check the host against an allow-list.",
-        ("requests.request", "httpx.request"),
+        tuple(f"{client}.request" for client in _HTTP_CLIENTS),
         args=(1,),
         kwargs=("url",),
     ),
