@@ -42,7 +42,10 @@ class ContainerError(ValueError):
 
 def open_zip_entry(span: Span, entry: ZipEntry, budget: UnpackBudget) -> Span:
     """The uncompressed bytes of a zip member, read through its local header."""
-    if entry.flags & FLAG_ENCRYPTED:
+    # PyTorch's reader ignores the encryption flag and reads a stored member as it is, so
+    # a payload behind a fake flag would run: such members are scanned, not refused (the
+    # flag itself is reported by ``read_zip``). Real encryption leaves only noise to scan.
+    if entry.flags & FLAG_ENCRYPTED and entry.method != 0:
         raise ContainerError("encrypted member")
     if entry.data_offset < 0:
         raise ContainerError("no local header to read the member from")

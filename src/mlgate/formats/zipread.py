@@ -389,7 +389,7 @@ def _encrypted(entries: list[ZipEntry]) -> list[ZipIssue]:
             kind="encrypted",
             offset=entry.header_offset,
             member=entry.name,
-            detail="encrypted member cannot be inspected",
+            detail="encryption flag set (PyTorch ignores it and reads a stored member as is)",
         )
         for entry in entries
         if entry.flags & FLAG_ENCRYPTED

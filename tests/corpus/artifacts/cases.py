@@ -1,6 +1,7 @@
 """Labelled artifacts corpus: payloads per technique family, and benign framework files.
 
-Every case is generated (no checked-in binaries). Payload arguments are harmless
+Every case is generated (no checked-in binaries); benign cases include files the real
+numpy, pandas, scikit-learn and joblib write at run time. Payload arguments are harmless
 (``"true"``) and nothing here is ever loaded. A malicious case counts as detected when
 the scan of its file yields a blocking finding (high or critical) or an error; a
 benign case is a false positive when it yields any finding of medium or above, or an
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from builders import archives as zb
 from builders import benign_pickles as bp
 from builders import pickles as pk
+from builders.real_artifacts import real_artifacts
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,6 +300,8 @@ def benign_cases() -> Iterator[Case]:
     yield from _benign_torch()
     yield from _benign_joblib()
     yield from _benign_misc()
+    for made in real_artifacts():
+        yield Case(made.family, made.name, made.filename, made.data, False)
 
 
 def _benign_torch() -> Iterator[Case]:

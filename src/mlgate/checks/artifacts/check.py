@@ -19,7 +19,7 @@ from mlgate.checks.artifacts.policies.allowlists import Framework, active_allowl
 from mlgate.checks.artifacts.rules import RULES
 from mlgate.checks.artifacts.scanner import scan_path
 from mlgate.core.check import CheckConfig, CheckContext, CheckResult
-from mlgate.core.finding import Finding
+from mlgate.core.finding import Finding, SkippedInput
 from mlgate.core.fingerprint import disambiguate
 from mlgate.core.rule import Rule
 from mlgate.formats.limits import MIB, ContainerLimits, PickleLimits
@@ -47,6 +47,11 @@ class ArtifactsConfig(CheckConfig):
     max_depth: int = Field(default=8, ge=1, description="Deepest container nesting.")
     max_members: int = Field(default=100_000, gt=0, description="Most members per file.")
     max_opcodes: int = Field(default=20_000_000, gt=0, description="Pickle opcodes per blob.")
+    onnx_domains: list[str] = Field(
+        default_factory=lambda: ["ai.onnx", "ai.onnx.ml"],
+        description="ONNX operator domains allowed besides the default one (e.g. add "
+        "com.microsoft for onnxruntime contrib operators).",
+    )
     max_seconds_per_file: float = Field(
         default=60.0, gt=0, description="Seconds of pickle evaluation per blob."
     )
@@ -55,6 +60,7 @@ class ArtifactsConfig(CheckConfig):
         """The scan settings these options describe."""
         return Settings(
             allowlist=active_allowlist(self.frameworks, self.allow_globals),
+            onnx_domains=frozenset({"", *self.onnx_domains}),
             pickle_limits=PickleLimits(
                 max_opcodes=self.max_opcodes, max_seconds=self.max_seconds_per_file
             ),
@@ -81,15 +87,22 @@ class ArtifactsCheck:
         settings = config.settings()
         findings: list[Finding] = []
         errors: list[str] = []
+        skipped: list[SkippedInput] = []
         inputs = 0
         for path in ctx.input_files(config):
             scan = scan_file(path, ctx.display_path(path), settings)
             if scan is None:
                 continue
-            inputs += 1
+            inputs += scan.examined
             findings.extend(scan.findings)
             errors.extend(scan.errors)
-        return CheckResult(findings=disambiguate(findings), errors=tuple(errors), inputs=inputs)
+            skipped.extend(scan.skipped)
+        return CheckResult(
+            findings=disambiguate(findings),
+            errors=tuple(errors),
+            skipped=tuple(skipped),
+            inputs=inputs,
+        )
 
 
 def scan_file(path: Path, display: str, settings: Settings) -> FileScan | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from mlgate.core.finding import ArtifactLocation, Finding, Severity
+from mlgate.core.finding import ArtifactLocation, Finding, Severity, SkippedInput
 from mlgate.core.fingerprint import fingerprint
 from mlgate.core.rule import Rule
 from mlgate.formats.limits import ContainerLimits, PickleLimits, UnpackBudget
@@ -15,6 +15,7 @@ class Settings:
     """What one scan needs from the check's configuration."""
 
     allowlist: frozenset[str]
+    onnx_domains: frozenset[str] = frozenset({"", "ai.onnx", "ai.onnx.ml"})
     pickle_limits: PickleLimits = field(default_factory=PickleLimits)
     container_limits: ContainerLimits = field(default_factory=ContainerLimits)
 
@@ -28,6 +29,8 @@ class FileScan:
         self.budget = UnpackBudget(settings.container_limits)
         self.findings: list[Finding] = []
         self.errors: list[str] = []
+        self.skipped: list[SkippedInput] = []
+        self.examined = True
 
     def add(
         self,
@@ -63,6 +66,11 @@ class FileScan:
         """Record that part of this file could not be examined (the gate errors)."""
         where = f"{self.path}!{member}" if member else self.path
         self.errors.append(f"{where}: {message}")
+
+    def skip(self, member: str | None, reason: str) -> None:
+        """Record that a recognised part was not inspected, and why (every report lists it)."""
+        where = f"{self.path}!{member}" if member else self.path
+        self.skipped.append(SkippedInput(path=where, reason=reason))
 
     @property
     def worst(self) -> Severity | None:

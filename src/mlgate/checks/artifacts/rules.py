@@ -88,6 +88,63 @@ UNREADABLE = Rule(
     remediation="Re-export the artifact in a supported, unencrypted format.",
 )
 
+SAFETENSORS_INVALID = Rule(
+    id="ART050",
+    slug="safetensors-invalid-header",
+    severity=Severity.MEDIUM,
+    summary="A safetensors header is invalid: bad JSON or dtype, sizes, overlapping or "
+    "out-of-range offsets, holes, non-string metadata.",
+    remediation="Re-export with the safetensors library; loaders that tolerate a bad header "
+    "read different tensors than scanners and the reference loader.",
+)
+KERAS_LAMBDA = Rule(
+    id="ART060",
+    slug="keras-lambda-layer",
+    severity=Severity.CRITICAL,
+    summary="A Keras config holds a Lambda layer: marshalled Python bytecode that runs on load.",
+    remediation="Replace the Lambda layer by a registered custom layer whose code you ship and "
+    "review, and load with safe_mode=True.",
+    cwe=(502, 94),
+)
+KERAS_FOREIGN_OBJECT = Rule(
+    id="ART061",
+    slug="keras-foreign-object",
+    severity=Severity.HIGH,
+    summary="A Keras config names a module or registered object outside the Keras namespaces; "
+    "loading imports or calls it.",
+    remediation="Ship the custom object's code as a reviewed package; if the object is "
+    "expected, waive this finding for this artifact.",
+    cwe=(502,),
+)
+ONNX_CUSTOM_DOMAIN = Rule(
+    id="ART070",
+    slug="onnx-custom-operator-domain",
+    severity=Severity.HIGH,
+    summary="An ONNX model imports or uses an operator domain outside the allowed ones; "
+    "running it needs a native custom-operator library.",
+    remediation="Export with standard ONNX operators, or add the domain to `onnx_domains` of "
+    "the artifacts check once its operator library is reviewed.",
+)
+ONNX_EXTERNAL_ESCAPE = Rule(
+    id="ART071",
+    slug="onnx-external-data-escape",
+    severity=Severity.HIGH,
+    summary="An ONNX tensor's external data path leaves the model directory (.. or absolute).",
+    remediation="Keep external data files next to the model and reference them by plain "
+    "relative names.",
+    cwe=(22,),
+)
+GGUF_TEMPLATE_CODE = Rule(
+    id="ART080",
+    slug="gguf-chat-template-code",
+    severity=Severity.CRITICAL,
+    summary="A GGUF chat template reaches Python internals from Jinja (dunder attributes, "
+    "attr filter, modules): server-side template injection when rendered.",
+    remediation="Use the model's published chat template; render templates only in a "
+    "sandboxed Jinja environment.",
+    cwe=(1336, 94),
+)
+
 RULES: tuple[Rule, ...] = (
     GLOBAL_NOT_ALLOWLISTED,
     GLOBAL_CODE_EXECUTION,
@@ -99,4 +156,10 @@ RULES: tuple[Rule, ...] = (
     ZIP_INCONSISTENT,
     RESOURCE_LIMIT,
     UNREADABLE,
+    SAFETENSORS_INVALID,
+    KERAS_LAMBDA,
+    KERAS_FOREIGN_OBJECT,
+    ONNX_CUSTOM_DOMAIN,
+    ONNX_EXTERNAL_ESCAPE,
+    GGUF_TEMPLATE_CODE,
 )

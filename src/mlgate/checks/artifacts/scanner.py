@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import mmap
 import re
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
+from mlgate.checks.artifacts import inspectors
 from mlgate.checks.artifacts.findings import FileScan
 from mlgate.checks.artifacts.rules import (
     FORMAT_MISMATCH,
@@ -64,6 +66,10 @@ _TORCH_LEGACY_PICKLES = 5
 def scan_path(scan: FileScan, path: Path) -> bool:
     """Scan one file; ``False`` when it is not an artifact at all (nothing examined)."""
     suffix = path.suffix.lower()
+    if path.name == "saved_model.pb":
+        scan.skip(None, inspectors.SAVED_MODEL_REASON)
+        scan.examined = False
+        return True
     with path.open("rb") as handle:
         if path.stat().st_size == 0:
             return suffix in EXPECTED
@@ -124,8 +130,10 @@ def _visit(scan: FileScan, span: Span, member: str | None, depth: int, *, strict
             )
     elif found in COMPRESSED:
         _visit_compressed(scan, span, member, depth, found, strict=strict)
-    elif found is Format.NPY:
-        _visit_npy(scan, span, member)
+    elif found in _INSPECTORS:
+        _INSPECTORS[found](scan, span, member)
+    elif found is Format.HDF5:
+        inspectors.inspect_hdf5(scan, member)
     elif found is Format.SEVEN_ZIP:
         raise ContainerError("7z archives cannot be unpacked yet (needs a 7z reader)")
     elif found is Format.PICKLE or (found is Format.UNKNOWN and strict):
@@ -161,8 +169,12 @@ def _visit_zip(scan: FileScan, span: Span, member: str | None, depth: int) -> No
     tensor_roots = {
         e.name[: -len("data.pkl")] for e in listing.entries if e.name.endswith("data.pkl")
     }
+    keras = inspectors.is_keras_archive({e.name for e in listing.entries})
     for entry in listing.entries:
         scan.budget.add_member()
+        if keras and entry.name == "config.json":
+            _visit_keras_config(scan, span, entry, _join(member, entry.name))
+            continue
         is_tensor = any(
             entry.name.startswith(root) and _TENSOR_MEMBER.fullmatch(entry.name[len(root) :])
             for root in tensor_roots
@@ -199,6 +211,17 @@ def _visit_entry(
     _visit_guarded(scan, data, name, depth + 1, strict=strict)
 
 
+def _visit_keras_config(scan: FileScan, span: Span, entry: ZipEntry, name: str) -> None:
+    try:
+        data = open_zip_entry(span, entry, scan.budget)
+    except ContainerError as error:
+        scan.add(UNREADABLE, member=name, offset=entry.header_offset, message=str(error),
+                 subject=str(error))  # fmt: skip
+        scan.error(name, str(error))
+        return
+    inspectors.inspect_keras_config(scan, data, name)
+
+
 def _visit_compressed(
     scan: FileScan, span: Span, member: str | None, depth: int, found: Format, *, strict: bool
 ) -> None:
@@ -224,6 +247,14 @@ def _visit_npy(scan: FileScan, span: Span, member: str | None) -> None:
     if header.has_object:
         inner = Span(span.blob, span.start + header.data_offset, span.end)
         scan_pickle_span(scan, inner, member, strict=True, origin=span.start)
+
+
+_INSPECTORS: dict[Format, Callable[[FileScan, Span, str | None], None]] = {
+    Format.NPY: _visit_npy,
+    Format.SAFETENSORS: inspectors.inspect_safetensors,
+    Format.ONNX: inspectors.inspect_onnx,
+    Format.GGUF: inspectors.inspect_gguf,
+}
 
 
 def scan_pickle_span(

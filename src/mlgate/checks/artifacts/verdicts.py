@@ -33,6 +33,10 @@ def judge_global(scan: FileScan, ref: GlobalRef, member: str | None, origin: int
             evidence=ref.qualname,
         )
         return
+    if ref.qualname in scan.settings.allowlist:
+        # The allowlist decides; the denylist's suffix matching only grades a block
+        # (``numpy.random._pickle`` is not the ``_pickle`` module).
+        return
     via = f" via {ref.opcode}" if ref.opcode != "GLOBAL" else ""
     danger = danger_of(ref.qualname)
     if danger is not None:
@@ -44,7 +48,7 @@ def judge_global(scan: FileScan, ref: GlobalRef, member: str | None, origin: int
             subject=ref.qualname,
             evidence=f"{danger.family}: {danger.entry}",
         )
-    elif ref.qualname not in scan.settings.allowlist:
+    else:
         scan.add(
             GLOBAL_NOT_ALLOWLISTED,
             member=member,

@@ -61,6 +61,29 @@ _NUMPY = (
         for name in ("_reconstruct", "scalar")
     )
     | _names("numpy", "ndarray", "dtype", "matrix")
+    # Scalars pickle as their type (``numpy.float64``) plus raw bytes: scikit-learn keeps
+    # some fitted attributes (a TF-IDF dtype, a column transformer's fill value) as them.
+    | _names(
+        "numpy",
+        "float16",
+        "float32",
+        "float64",
+        "int8",
+        "int16",
+        "int32",
+        "int64",
+        "uint8",
+        "uint16",
+        "uint32",
+        "uint64",
+        "bool_",
+        "str_",
+        "bytes_",
+        "complex64",
+        "complex128",
+        "datetime64",
+        "timedelta64",
+    )
     | _names("numpy.core.numeric", "_frombuffer")
     | _names("numpy._core.numeric", "_frombuffer")
     | _names("numpy.ma.core", "_mareconstruct", "MaskedArray")
@@ -70,6 +93,7 @@ _NUMPY = (
     | _names("numpy.random.mtrand", "RandomState")
     | _names("numpy.random._mt19937", "MT19937")
     | _names("numpy.random._pcg64", "PCG64")
+    | _names("numpy.random.bit_generator", "SeedSequence", "__pyx_unpickle_SeedSequence")
 )
 
 _TORCH_STORAGES = _names(
@@ -160,8 +184,34 @@ _SKLEARN = (
     )
     | _names("sklearn.ensemble._gb_losses", "BinomialDeviance", "LeastSquaresError")
     | _names("sklearn._loss.loss", "HalfBinomialLoss", "HalfSquaredError", "HalfMultinomialLoss")
+    # The Cython loss objects gradient boosting keeps since scikit-learn 1.1.
+    | _names(
+        "sklearn._loss._loss",
+        "CyHalfBinomialLoss",
+        "CyHalfSquaredError",
+        "CyHalfMultinomialLoss",
+        "CyAbsoluteError",
+        "CyHalfPoissonLoss",
+        "CyHuberLoss",
+        "CyPinballLoss",
+        "CyExponentialLoss",
+    )
     | _names("sklearn._loss.link", "LogitLink", "IdentityLink", "Interval")
+    | _names("sklearn.ensemble._hist_gradient_boosting.binning", "_BinMapper")
+    | _names("sklearn.ensemble._hist_gradient_boosting.predictor", "TreePredictor")
     | _names("sklearn.dummy", "DummyClassifier", "DummyRegressor")
+    # Neighbour trees rebuild through ``newObj(cls)`` = ``cls.__new__(cls)``: no more
+    # power than the NEWOBJ opcode, and any class it could reach is judged on its own.
+    | _names("sklearn.neighbors._kd_tree", "KDTree", "newObj")
+    | _names("sklearn.neighbors._ball_tree", "BallTree", "newObj")
+    | _names(
+        "sklearn.metrics._dist_metrics",
+        "newObj",
+        "EuclideanDistance64",
+        "ManhattanDistance64",
+        "MinkowskiDistance64",
+        "ChebyshevDistance64",
+    )
     | _names("sklearn.svm._classes", "SVC", "SVR", "LinearSVC")
     | _names("sklearn.neighbors._classification", "KNeighborsClassifier")
     | _names("sklearn.naive_bayes", "GaussianNB", "MultinomialNB")
@@ -192,6 +242,39 @@ _PANDAS = (
     | _names("pandas.core.dtypes.dtypes", "CategoricalDtype")
     | _names("pandas._libs.tslibs.timestamps", "_unpickle_timestamp")
     | _names("pandas.core.indexes.datetimes", "_new_DatetimeIndex")
+    # pandas 3 pickles through its public names and arrow-backed string arrays.
+    | _names(
+        "pandas",
+        "DataFrame",
+        "Series",
+        "Index",
+        "RangeIndex",
+        "MultiIndex",
+        "DatetimeIndex",
+        "Categorical",
+        "CategoricalDtype",
+        "CategoricalIndex",
+        "TimedeltaIndex",
+        "PeriodIndex",
+        "IntervalIndex",
+        "StringDtype",
+        "Timestamp",
+        "Timedelta",
+    )
+    | _names(
+        "pandas.arrays",
+        "ArrowStringArray",
+        "DatetimeArray",
+        "TimedeltaArray",
+        "StringArray",
+        "NumpyExtensionArray",
+        "IntegerArray",
+        "FloatingArray",
+        "BooleanArray",
+    )
+    | _names("pandas._libs.arrays", "__pyx_unpickle_NDArrayBacked")
+    | _names("pandas._libs.tslibs.timedeltas", "_timedelta_unpickle")
+    | _names("pyarrow.lib", "_restore_array", "type_for_alias", "py_buffer")
 )
 
 _BOOSTING = (
