@@ -1,16 +1,16 @@
 """The ``secrets`` check: credentials in code, configs, notebooks and model artifacts.
 
-Each selected file goes to one reader: notebooks are decoded cell by cell, known text
-files (source, configs, Dockerfiles, Terraform) are matched as text, and everything
-else is sniffed: artifacts and other binaries give their strings through
-:mod:`mlgate.formats.strings` (pickle literals, numpy strings, zip/tar members,
-compressed wrappers), plain text that is not named as such is matched as text.
-A file that cannot be read is an error for the gate (fail closed); the scan goes on.
+The check selects files (minus what ``.gitignore`` ignores), scans them in parallel
+(:mod:`~mlgate.checks.secrets.parallel`, each file routed by
+:mod:`~mlgate.checks.secrets.scan`) and, when asked, every blob of the git history
+(:mod:`~mlgate.checks.secrets.history`). A file that cannot be read is an error for the
+gate (fail closed); the scan goes on.
 """
 
 from __future__ import annotations
 
-import mmap
+import functools
+from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
 
@@ -18,27 +18,14 @@ from pydantic import Field
 
 from mlgate.checks.secrets.custom import CustomDetector
 from mlgate.checks.secrets.findings import build_findings
+from mlgate.checks.secrets.gitignore import GitIgnore
 from mlgate.checks.secrets.matcher import Matcher
-from mlgate.checks.secrets.readers.artifact import artifact_hits
+from mlgate.checks.secrets.parallel import Job, ScanPlan, available_cores, scan_all
 from mlgate.checks.secrets.readers.hits import Hit
-from mlgate.checks.secrets.readers.notebook import NotebookError, notebook_hits
-from mlgate.checks.secrets.readers.text import decode_text, text_hits
 from mlgate.checks.secrets.rules import DETECTORS, RULES
 from mlgate.core.check import CheckConfig, CheckContext, CheckResult
 from mlgate.core.metric import Metric
 from mlgate.core.rule import Rule
-from mlgate.formats.sniff import Format, sniff
-from mlgate.formats.span import Span
-
-TEXT_SUFFIXES = frozenset(
-    {".py", ".pyi", ".env", ".yaml", ".yml", ".json", ".toml", ".ini", ".cfg", ".conf", ".txt",
-     ".md", ".rst", ".sh", ".bash", ".zsh", ".ps1", ".js", ".ts", ".java", ".go", ".rb",
-     ".php", ".cs", ".tf", ".tfvars", ".hcl", ".properties", ".xml", ".html", ".sql", ".r",
-     ".scala", ".kt", ".swift", ".c", ".h", ".cpp", ".rs", ".gradle", ".csv", ".log",
-     ".dockerfile", ".jsonl", ".lock"}
-)  # fmt: skip
-TEXT_NAMES = frozenset({"dockerfile", ".npmrc", ".pypirc", ".netrc", ".gitconfig", "makefile"})
-_HEAD = 8192
 
 
 class SecretsConfig(CheckConfig):
@@ -52,6 +39,17 @@ class SecretsConfig(CheckConfig):
     max_text_mb: int = Field(
         default=64, gt=0, description="Text files above this size are read as binaries."
     )
+    respect_gitignore: bool = Field(
+        default=True, description="Skip files that the tree's `.gitignore` files ignore."
+    )
+    jobs: int | None = Field(
+        default=None, gt=0, description="Worker processes; null: one per available core."
+    )
+
+
+def catalogue(custom: Sequence[CustomDetector]) -> Matcher:
+    """The built-in detectors plus the configured ones (rebuilt inside each worker)."""
+    return Matcher((*DETECTORS, *(c.detector() for c in custom)))
 
 
 class SecretsCheck:
@@ -64,65 +62,42 @@ class SecretsCheck:
 
     def run(self, ctx: CheckContext, config: SecretsConfig) -> CheckResult:
         """Scan every selected file; each file's failure stays that file's error."""
-        custom = tuple(c.detector() for c in config.custom_detectors)
-        matcher = Matcher((*DETECTORS, *custom))
+        jobs = select_jobs(ctx, config)
+        plan = ScanPlan(
+            build_matcher=functools.partial(catalogue, tuple(config.custom_detectors)),
+            max_text_bytes=config.max_text_mb << 20,
+            workers=config.jobs or available_cores(),
+        )
         hits: list[Hit] = []
         errors: list[str] = []
-        inputs = 0
-        for path in ctx.input_files(config):
-            inputs += 1
-            found, problems = scan_file(path, ctx.display_path(path), matcher, config)
-            hits.extend(found)
-            errors.extend(problems)
+        for scan in scan_all(jobs, plan):
+            hits.extend(scan.hits)
+            errors.extend(scan.problems)
         findings, suppressed = build_findings(hits)
         metric = Metric(name="secrets.suppressed_inline", value=float(suppressed))
         return CheckResult(
             findings=findings,
             errors=tuple(errors),
-            inputs=inputs,
+            inputs=len(jobs),
             metrics=(metric,),
-            rules=tuple(c.rule for c in custom),
+            rules=tuple(c.rule for c in config.custom_detectors),
         )
 
 
-def is_text_name(path: Path) -> bool:
-    """Whether the name says the file is text (source, config, notebook aside)."""
-    name = path.name.lower()
-    return path.suffix.lower() in TEXT_SUFFIXES or name in TEXT_NAMES or name.startswith(".env")
+def select_jobs(ctx: CheckContext, config: SecretsConfig) -> list[Job]:
+    """The selected files, minus what git ignores when that is asked for."""
+    ignore = GitIgnore(ctx.root) if config.respect_gitignore else None
+    jobs = []
+    for path in ctx.input_files(config):
+        display = ctx.display_path(path)
+        if ignore is not None and ignore.is_ignored(display):
+            continue
+        jobs.append(Job(path, display, _size(path)))
+    return jobs
 
 
-def scan_file(
-    path: Path, display: str, matcher: Matcher, config: SecretsConfig
-) -> tuple[list[Hit], list[str]]:
-    """Hits of one file and the problems met reading it; never raises for bad content."""
+def _size(path: Path) -> int:
     try:
-        size = path.stat().st_size
-        if size == 0:
-            return [], []
-        if path.suffix.lower() == ".ipynb" and size <= config.max_text_mb << 20:
-            return _notebook(path.read_bytes(), display, matcher), []
-        if is_text_name(path) and size <= config.max_text_mb << 20:
-            return text_hits(decode_text(path.read_bytes()), display, matcher), []
-        return _sniffed(path, display, matcher, config)
-    except OSError as error:
-        return [], [f"{display}: cannot read: {error.strerror or error}"]
-
-
-def _notebook(data: bytes, display: str, matcher: Matcher) -> list[Hit]:
-    raw = decode_text(data)
-    try:
-        return notebook_hits(raw, display, matcher)
-    except NotebookError:
-        return text_hits(raw, display, matcher)
-
-
-def _sniffed(
-    path: Path, display: str, matcher: Matcher, config: SecretsConfig
-) -> tuple[list[Hit], list[str]]:
-    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as m:
-        found = sniff(m)
-        is_text = found is Format.UNKNOWN and b"\x00" not in m[:_HEAD]
-        if is_text and len(m) <= config.max_text_mb << 20:
-            return text_hits(decode_text(m[:]), display, matcher), []
-        scan = artifact_hits(Span(m, 0, len(m)), display, matcher)
-        return list(scan.hits), list(scan.problems)
+        return path.stat().st_size
+    except OSError:
+        return 0  # the scan reports the read failure

@@ -1,20 +1,26 @@
-"""Finding credentials in a text: keyword prefilter, detector regexes, filters, overlaps.
+"""Finding credentials in a text: anchor scans, detector regexes in windows, filters.
 
-The prefilter lower-cases the text once and looks for each distinct keyword with
-``str.find`` (a C-speed scan), so a detector's regex runs only on texts that hold one of
-its keywords. A pure-Python Aho-Corasick would be slower than a few dozen C scans for
-the catalogue's size; a compiled automaton is the upgrade path if catalogues grow.
+Each distinct :class:`~mlgate.checks.secrets.rules.model.Anchor` is searched once over
+the text (lower-cased once for the folded ones). An anchor starts with a literal, so the
+regex engine runs its literal search (close to ``str.find`` speed) and the anchor's tail
+is checked in C at each occurrence, which keeps hits rare even for common words such as
+``token``. A detector's own pattern then runs only over the lines within its ``reach``
+of its anchors' hits. Python-level work is thus proportional to anchor hits, not to the
+file's size: a file with no anchor costs a few dozen C scans.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from mlgate.checks.secrets.allowlist import is_allowed
 from mlgate.checks.secrets.entropy import shannon_entropy
-from mlgate.checks.secrets.rules.model import Detector, ValidatorName
+from mlgate.checks.secrets.rules.model import Anchor, Detector, ValidatorName
 from mlgate.checks.secrets.validators import VALIDATORS, Validity
+
+Window = tuple[int, int]
 
 # Checksums and parsed structure already tell a real value from a stand-in; the
 # placeholder heuristics would only add false negatives on long random bodies.
@@ -32,30 +38,98 @@ class Match:
     validity: Validity
 
 
+class _AnchorScan:
+    """The hits of each anchor in one text, each anchor searched at most once."""
+
+    def __init__(
+        self, text: str, compiled: dict[Anchor, tuple[re.Pattern[str], re.Pattern[str]]]
+    ) -> None:
+        self.text = text
+        lowered = text.lower()
+        # Lower-casing keeps offsets unless a character expands (``İ``): then the folded
+        # anchors run case-insensitively over the text itself, slower but exact.
+        self.lowered = lowered if len(lowered) == len(text) else None
+        self.compiled = compiled
+        self.hits: dict[Anchor, list[Window]] = {}
+
+    def of(self, anchor: Anchor) -> list[Window]:
+        """``(start, end)`` of every hit of ``anchor``."""
+        found = self.hits.get(anchor)
+        if found is None:
+            exact, caseless = self.compiled[anchor]
+            if anchor.folded and self.lowered is not None:
+                target, pattern = self.lowered, exact
+            else:
+                target, pattern = self.text, caseless if anchor.folded else exact
+            found = [m.span() for m in pattern.finditer(target)]
+            self.hits[anchor] = found
+        return found
+
+    def windows(self, detector: Detector) -> list[Window]:
+        """Whole-line windows around the detector's anchor hits, merged."""
+        spans = [span for anchor in detector.scan_anchors() for span in self.of(anchor)]
+        if not spans:
+            return []
+        if detector.reach is None:
+            return [(0, len(self.text))]
+        return _merged(self._lines(_around(sorted(spans), detector.reach)))
+
+    def _lines(self, windows: Iterable[Window]) -> Iterator[Window]:
+        text = self.text
+        for start, end in windows:
+            stop = text.find("\n", min(end, len(text)))
+            yield text.rfind("\n", 0, start) + 1, len(text) if stop < 0 else stop
+
+
+def _around(spans: list[Window], reach: int) -> Iterator[Window]:
+    """Spans widened by ``reach`` and merged where they touch (hits come sorted)."""
+    low, high = max(0, spans[0][0] - reach), spans[0][1] + reach
+    for start, end in spans[1:]:
+        if start - reach <= high:
+            high = max(high, end + reach)
+            continue
+        yield low, high
+        low, high = max(0, start - reach), end + reach
+    yield low, high
+
+
+def _merged(windows: Iterable[Window]) -> list[Window]:
+    out: list[Window] = []
+    for start, end in windows:
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
 class Matcher:
     """Runs a catalogue of detectors over texts."""
 
     def __init__(self, detectors: Sequence[Detector]) -> None:
         self.detectors = tuple(detectors)
-        self.keywords = tuple(sorted({k for d in self.detectors for k in d.keywords}))
-
-    def active(self, text: str) -> list[Detector]:
-        """The detectors one of whose keywords occurs in ``text`` (case-insensitively)."""
-        lowered = text.lower()
-        present = {k for k in self.keywords if k in lowered}
-        return [d for d in self.detectors if not present.isdisjoint(d.keywords)]
+        anchors = {a for d in self.detectors for a in d.scan_anchors()}
+        self.compiled = {
+            a: (re.compile(a.pattern), re.compile(a.pattern, re.IGNORECASE)) for a in anchors
+        }
 
     def find(self, text: str) -> list[Match]:
         """Every credential in ``text``, overlapping candidates resolved, in text order."""
-        candidates = [m for d in self.active(text) for m in _candidates(d, text)]
+        scan = _AnchorScan(text, self.compiled)
+        candidates = [
+            match
+            for detector in self.detectors
+            for window in scan.windows(detector)
+            for match in _candidates(detector, text, window)
+        ]
         vetoes = [m for m in candidates if m.validity is Validity.INVALID]
         kept = [m for m in candidates if m.validity is not Validity.INVALID]
         return sorted(_resolve(_unvetoed(kept, vetoes)), key=lambda m: m.start)
 
 
-def _candidates(detector: Detector, text: str) -> Iterable[Match]:
+def _candidates(detector: Detector, text: str, window: Window) -> Iterable[Match]:
     """Accepted matches, and as ``INVALID`` the values judged to be look-alikes."""
-    for found in detector.pattern.finditer(text):
+    for found in detector.pattern.finditer(text, *window):
         secret = found.group("secret")
         start, end = found.span("secret")
         if not _is_candidate(detector, secret, text, start, end):

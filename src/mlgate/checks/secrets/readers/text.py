@@ -7,16 +7,21 @@ columns (a parsed YAML value would lose them).
 
 from __future__ import annotations
 
+import mmap
+
 from mlgate.checks.secrets.matcher import Matcher
 from mlgate.checks.secrets.readers.hits import Hit, LineIndex
 from mlgate.core.finding import SourceLocation
 
 
-def decode_text(data: bytes) -> str:
-    """Text of a file: UTF-16 with its BOM, else UTF-8 with undecodable bytes replaced."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", "replace")
-    return data.decode("utf-8", "replace")
+def decode_text(data: bytes | mmap.mmap) -> str:
+    """Text of a file: UTF-16 with its BOM, else UTF-8 with undecodable bytes replaced.
+
+    A memory map is decoded in place (``str`` reads any buffer), without a bytes copy.
+    """
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return str(data, "utf-16", "replace")
+    return str(data, "utf-8", "replace")
 
 
 def text_hits(text: str, path: str, matcher: Matcher) -> list[Hit]:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 
-from mlgate.checks.secrets.rules.model import ROTATE, Detector, ValidatorName, secret_rule
+from mlgate.checks.secrets.rules.model import ROTATE, Anchor, Detector, ValidatorName, secret_rule
 from mlgate.core.finding import Severity
 
 _AWS_KEY_ID = r"(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}"
 _AWS_PREFIXES = ("akia", "asia", "abia", "acca", "a3t")
+# Key ids are upper case as issued: searched as written, one upper-case "A" is rare.
+_AWS_ID_ANCHOR = Anchor(r"A(?:KIA|SIA|BIA|CCA|3T[A-Z0-9])[A-Z2-7]{16}", folded=False)
 
 AWS_ACCESS_KEY_ID = Detector(
     rule=secret_rule(
@@ -21,6 +23,8 @@ AWS_ACCESS_KEY_ID = Detector(
     keywords=_AWS_PREFIXES,
     entropy=3.0,
     validator=ValidatorName.AWS_KEY_ID,
+    anchors=(_AWS_ID_ANCHOR,),
+    reach=0,
 )  # fmt: skip
 
 # A 40-character secret only counts next to its key id or an explicit AWS secret keyword:
@@ -40,6 +44,8 @@ AWS_SECRET_ACCESS_KEY = Detector(
     ),
     window=320,
     priority=15,
+    anchors=(_AWS_ID_ANCHOR, Anchor("aws"), Anchor(r"secret[_\-]?access")),
+    reach=400,
 )  # fmt: skip
 
 GCP_SERVICE_ACCOUNT = Detector(
@@ -58,6 +64,7 @@ GCP_SERVICE_ACCOUNT = Detector(
     window=8192,
     validator=ValidatorName.PRIVATE_KEY,
     priority=30,
+    reach=32768,
 )  # fmt: skip
 
 GCP_API_KEY = Detector(
@@ -70,6 +77,8 @@ GCP_API_KEY = Detector(
     pattern=re.compile(r"(?<![A-Za-z0-9_\-])(?P<secret>AIza[0-9A-Za-z_\-]{35})(?![A-Za-z0-9_\-])"),
     keywords=("aiza",),
     entropy=3.5,
+    anchors=(Anchor("AIza", folded=False),),
+    reach=0,
 )  # fmt: skip
 
 AZURE_STORAGE_KEY = Detector(
@@ -84,6 +93,7 @@ AZURE_STORAGE_KEY = Detector(
     keywords=("accountkey",),
     entropy=4.5,
     validator=ValidatorName.AZURE_KEY,
+    reach=0,
 )  # fmt: skip
 
 AZURE_SAS = Detector(
@@ -98,6 +108,7 @@ AZURE_SAS = Detector(
     ),
     keywords=("sig=",),
     entropy=4.0,
+    reach=600,
 )  # fmt: skip
 
 DATABRICKS_TOKEN = Detector(
@@ -109,6 +120,8 @@ DATABRICKS_TOKEN = Detector(
     pattern=re.compile(r"(?<![A-Za-z0-9])(?P<secret>dapi[0-9a-f]{32}(?:-\d)?)(?![A-Za-z0-9])"),
     keywords=("dapi",),
     entropy=3.0,
+    anchors=(Anchor("dapi[0-9a-f]{32}", folded=False),),
+    reach=0,
 )  # fmt: skip
 
 DETECTORS = (

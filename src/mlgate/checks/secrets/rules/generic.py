@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from mlgate.checks.secrets.rules.model import ROTATE, Detector, ValidatorName, secret_rule
+from mlgate.checks.secrets.rules.model import ROTATE, Anchor, Detector, ValidatorName, secret_rule
 from mlgate.core.finding import Severity
 
 JWT = Detector(
@@ -20,6 +20,8 @@ JWT = Detector(
     keywords=("eyj",),
     validator=ValidatorName.JWT,
     priority=10,
+    anchors=(Anchor("eyJ", folded=False),),
+    reach=0,
 )  # fmt: skip
 
 # The body class excludes nothing a PEM body holds (base64, headers, escaped newlines in
@@ -39,6 +41,8 @@ PRIVATE_KEY = Detector(
     keywords=("private key",),
     validator=ValidatorName.PRIVATE_KEY,
     priority=10,
+    anchors=(Anchor("-----begin"),),
+    reach=16_500,
 )  # fmt: skip
 
 _SCHEMES = (
@@ -60,11 +64,16 @@ DATABASE_URL = Detector(
     keywords=("://",),
     validator=ValidatorName.URL_PASSWORD,
     priority=5,
+    anchors=(Anchor(r"://[^\s:@/\"'<>]{1,128}:[^\s@/\"'<>]{1,128}@", folded=False),),
+    reach=0,
 )  # fmt: skip
 
-# Anchored on the keyword, so the regex does work only where a keyword is. The value is
-# quoted (any printable run) or bare up to whitespace/punctuation; the validator then
-# demands entropy, mixed character classes and a key name that is not metadata.
+# Anchored on the keyword followed by an assignment, so common words (``tokenizer``,
+# ``keys()``) cost nothing. The value is quoted (any run without whitespace or quotes,
+# punctuation included) or bare up to whitespace/punctuation; a type annotation may sit
+# between the name and ``=`` (``password: str = "..."``). The validator then demands
+# entropy, mixed character classes and a key name that is not metadata.
+_ASSIGNED = r"[a-z0-9_\-]{0,24}[\"']?[ \t]{0,8}[:=]"
 GENERIC_ASSIGNMENT = Detector(
     rule=secret_rule(
         26, "generic-secret-assignment", Severity.MEDIUM,
@@ -76,13 +85,20 @@ GENERIC_ASSIGNMENT = Detector(
     pattern=re.compile(
         r"(?i:(?P<key>(?:password|passwd|passphrase|pwd|secret|token|api[_\-]?key|apikey"
         r"|access[_\-]?key|auth[_\-]?key|private[_\-]?key|credential)[A-Za-z0-9_\-]{0,24}))"
-        r"[\"']?[ \t]{0,8}(?::=|=>|==|=|:)[ \t]{0,8}"
-        r"(?P<q>[\"'`])?(?P<secret>[^\s\"'`,;()\[\]{}<>\\]{8,256})(?(q)(?P=q)|(?=[\s,;]|$))"
+        r"[\"']?[ \t]{0,8}(?::[ \t]{0,8}[A-Za-z_][\w.\[\], |]{0,60}?[ \t]{0,8}=(?!=)"
+        r"|:=|=>|==|=|:)[ \t]{0,8}(?P<q>[\"'`])?"
+        r"(?P<secret>(?(q)[^\s\"'`\\]|[^\s\"'`,;()\[\]{}<>\\]){8,256})(?(q)(?P=q)|(?=[\s,;]|$))"
     ),
     keywords=("pass", "pwd", "secret", "token", "key", "credential"),
     entropy=3.0,
     validator=ValidatorName.GENERIC_ASSIGNMENT,
     priority=0,
+    anchors=tuple(
+        Anchor(word + _ASSIGNED)
+        for word in ("pass", "pwd", "secret", "token", "credential", r"api[_\-]?key",
+                     r"access[_\-]?key", r"auth[_\-]?key", r"private[_\-]?key")
+    ),
+    reach=0,
 )  # fmt: skip
 
 DETECTORS = (JWT, PRIVATE_KEY, DATABASE_URL, GENERIC_ASSIGNMENT)

@@ -5,6 +5,11 @@ remediation: what reports explain) with how to find the credential: literal keyw
 for the prefilter, a regular expression whose ``secret`` group is the credential, an
 entropy floor, an optional context that must appear nearby, and an offline validator.
 Users extend the catalogue with the same record through the check's configuration.
+
+Speed comes from :class:`Anchor` patterns: each starts with a literal, so the regex
+engine finds it with its fast literal search, and only the lines within ``reach`` of an
+anchor hit are given to the detector's full pattern (which may start with lookbehinds
+or case-insensitive alternations that are slow over a whole file).
 """
 
 from __future__ import annotations
@@ -33,6 +38,22 @@ class ValidatorName(StrEnum):
     URL_PASSWORD = "url-password"  # noqa: S105  # a validator name, not a password
 
 
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """Where a detector's match may be: a regex that starts with a literal.
+
+    Attributes:
+        pattern: regex source; its first characters are a literal (fast search). A tail
+            after the literal (``token[a-z_]{0,24} *[:=]``) keeps hits rare on
+            common words.
+        folded: matched against the lower-cased text (so the literal is lower case);
+            ``False`` matches the text as written (``AKIA``, ``eyJ``).
+    """
+
+    pattern: str
+    folded: bool = True
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Detector:
     """How one kind of credential is recognised.
@@ -50,6 +71,9 @@ class Detector:
         priority: among overlapping matches, the highest priority wins (specific
             provider formats over generic ones).
         allow_hash_like: whether a secret shaped like a hash (40 hex digits) may count.
+        anchors: where to look (default: the keywords, case-insensitively).
+        reach: characters around an anchor hit that the match and its context may span
+            (whole lines are added); ``None`` runs the pattern over the whole text.
     """
 
     rule: Rule
@@ -62,6 +86,12 @@ class Detector:
     validator: ValidatorName = ValidatorName.NONE
     priority: int = 20
     allow_hash_like: bool = False
+    anchors: tuple[Anchor, ...] = ()
+    reach: int | None = 640
+
+    def scan_anchors(self) -> tuple[Anchor, ...]:
+        """The anchors the matcher searches: explicit ones, or one per keyword."""
+        return self.anchors or tuple(Anchor(re.escape(k)) for k in self.keywords)
 
 
 def secret_rule(number: int, slug: str, severity: Severity, summary: str, remediation: str) -> Rule:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from mlgate.checks.secrets.rules.model import ROTATE, Detector, secret_rule
+from mlgate.checks.secrets.rules.model import ROTATE, Anchor, Detector, secret_rule
 from mlgate.core.finding import Severity
 
 SLACK_TOKEN = Detector(
@@ -19,6 +19,8 @@ SLACK_TOKEN = Detector(
     ),
     keywords=("xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-", "xoxe"),
     entropy=3.3,
+    anchors=(Anchor("xox[bpares]", folded=False),),
+    reach=0,
 )  # fmt: skip
 
 SLACK_WEBHOOK = Detector(
@@ -33,6 +35,7 @@ SLACK_WEBHOOK = Detector(
     ),
     keywords=("hooks.slack.com",),
     entropy=3.5,
+    reach=0,
 )  # fmt: skip
 
 STRIPE_KEY = Detector(
@@ -46,6 +49,8 @@ STRIPE_KEY = Detector(
     ),
     keywords=("sk_live_", "sk_test_", "rk_live_", "rk_test_"),
     entropy=3.5,
+    anchors=(Anchor("k_(?:live|test)_", folded=False),),
+    reach=0,
 )  # fmt: skip
 
 TWILIO_API_KEY = Detector(
@@ -58,6 +63,8 @@ TWILIO_API_KEY = Detector(
     keywords=("sk",),
     entropy=3.2,
     allow_hash_like=True,
+    anchors=(Anchor("SK[0-9a-f]{32}", folded=False),),
+    reach=0,
 )  # fmt: skip
 
 SENDGRID_KEY = Detector(
@@ -72,6 +79,8 @@ SENDGRID_KEY = Detector(
     ),
     keywords=("sg.",),
     entropy=4.0,
+    anchors=(Anchor(r"SG\.", folded=False),),
+    reach=0,
 )  # fmt: skip
 
 # "T3BlbkFJ" is base64 for "OpenAI": every OpenAI key format embeds it mid-token.
@@ -87,6 +96,8 @@ OPENAI_KEY = Detector(
     ),
     keywords=("t3blbkfj",),
     entropy=4.0,
+    anchors=(Anchor("T3BlbkFJ", folded=False),),
+    reach=200,
 )  # fmt: skip
 
 ANTHROPIC_KEY = Detector(
@@ -101,6 +112,8 @@ ANTHROPIC_KEY = Detector(
     ),
     keywords=("sk-ant-",),
     entropy=4.0,
+    anchors=(Anchor("sk-ant-", folded=False),),
+    reach=0,
 )  # fmt: skip
 
 # W&B keys are 40 hex digits, the shape of a SHA-1: only a W&B keyword makes them one.
@@ -117,6 +130,7 @@ WANDB_KEY = Detector(
     keywords=("wandb",),
     entropy=3.0,
     allow_hash_like=True,
+    reach=0,
 )  # fmt: skip
 
 DETECTORS = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from mlgate.checks.secrets.rules.model import ROTATE, Detector, ValidatorName, secret_rule
+from mlgate.checks.secrets.rules.model import ROTATE, Anchor, Detector, ValidatorName, secret_rule
 from mlgate.core.finding import Severity
 
 _END = r"(?![A-Za-z0-9_])"
@@ -20,6 +20,8 @@ GITHUB_TOKEN = Detector(
     pattern=re.compile(rf"(?<![A-Za-z0-9_])(?P<secret>gh[pousr]_[A-Za-z0-9]{{36}}){_END}"),
     keywords=("ghp_", "gho_", "ghu_", "ghs_", "ghr_"),
     validator=ValidatorName.GITHUB_CRC32,
+    anchors=(Anchor("gh[pousr]_", folded=False),),
+    reach=0,
 )  # fmt: skip
 
 GITHUB_FINE_GRAINED = Detector(
@@ -34,6 +36,8 @@ GITHUB_FINE_GRAINED = Detector(
     ),
     keywords=("github_pat_",),
     validator=ValidatorName.GITHUB_CRC32,
+    anchors=(Anchor("github_pat_", folded=False),),
+    reach=0,
 )  # fmt: skip
 
 GITLAB_TOKEN = Detector(
@@ -49,6 +53,8 @@ GITLAB_TOKEN = Detector(
     ),
     keywords=("glpat-", "gldt-", "glrt-", "glptt-", "gloas-"),
     entropy=3.3,
+    anchors=(Anchor("gl(?:pat|dt|rt|ptt|oas)-", folded=False),),
+    reach=0,
 )  # fmt: skip
 
 NPM_TOKEN = Detector(
@@ -60,6 +66,8 @@ NPM_TOKEN = Detector(
     pattern=re.compile(rf"(?<![A-Za-z0-9_])(?P<secret>npm_[A-Za-z0-9]{{36}}){_END}"),
     keywords=("npm_",),
     validator=ValidatorName.GITHUB_CRC32,
+    anchors=(Anchor("npm_", folded=False),),
+    reach=0,
 )  # fmt: skip
 
 PYPI_TOKEN = Detector(
@@ -74,6 +82,8 @@ PYPI_TOKEN = Detector(
     ),
     keywords=("pypi-",),
     validator=ValidatorName.PYPI_MACAROON,
+    anchors=(Anchor("pypi-Ag", folded=False),),
+    reach=0,
 )  # fmt: skip
 
 DOCKERHUB_TOKEN = Detector(
@@ -87,6 +97,8 @@ DOCKERHUB_TOKEN = Detector(
     ),
     keywords=("dckr_pat_",),
     entropy=3.3,
+    anchors=(Anchor("dckr_pat_", folded=False),),
+    reach=0,
 )  # fmt: skip
 
 HUGGINGFACE_TOKEN = Detector(
@@ -98,6 +110,8 @@ HUGGINGFACE_TOKEN = Detector(
     pattern=re.compile(rf"(?<![A-Za-z0-9_])(?P<secret>(?:hf_|api_org_)[A-Za-z]{{34}}){_END}"),
     keywords=("hf_", "api_org_"),
     entropy=3.5,
+    anchors=(Anchor("hf_", folded=False), Anchor("api_org_", folded=False)),
+    reach=0,
 )  # fmt: skip
 
 DETECTORS = (

@@ -1,0 +1,88 @@
+"""One file to hits: each file goes to the reader its name or its content calls for.
+
+Notebooks are decoded cell by cell; files named as text (source, configs, Dockerfiles,
+Terraform) are matched as text unless their head holds NUL bytes (then they are
+binaries with a misleading name); everything else is sniffed: artifacts and other
+binaries give their strings through :mod:`mlgate.formats.strings`, plain text that is
+not named as such is matched as text. Large files are memory-mapped, so a file is read
+once, by the kernel, straight into the decoder.
+"""
+
+from __future__ import annotations
+
+import mmap
+from dataclasses import dataclass
+from pathlib import Path
+
+from mlgate.checks.secrets.matcher import Matcher
+from mlgate.checks.secrets.readers.artifact import artifact_hits
+from mlgate.checks.secrets.readers.hits import Hit
+from mlgate.checks.secrets.readers.notebook import NotebookError, notebook_hits
+from mlgate.checks.secrets.readers.text import decode_text, text_hits
+from mlgate.formats.sniff import Format, sniff
+from mlgate.formats.span import Span
+
+TEXT_SUFFIXES = frozenset(
+    {".py", ".pyi", ".env", ".yaml", ".yml", ".json", ".toml", ".ini", ".cfg", ".conf", ".txt",
+     ".md", ".rst", ".sh", ".bash", ".zsh", ".ps1", ".js", ".ts", ".java", ".go", ".rb",
+     ".php", ".cs", ".tf", ".tfvars", ".hcl", ".properties", ".xml", ".html", ".sql", ".r",
+     ".scala", ".kt", ".swift", ".c", ".h", ".cpp", ".rs", ".gradle", ".csv", ".log",
+     ".dockerfile", ".jsonl", ".lock"}
+)  # fmt: skip
+TEXT_NAMES = frozenset({"dockerfile", ".npmrc", ".pypirc", ".netrc", ".gitconfig", "makefile"})
+_HEAD = 8192
+# Below this a plain read beats setting up a mapping.
+_MMAP_FROM = 1 << 20
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+@dataclass(frozen=True, slots=True)
+class FileScan:
+    """Hits of one file and the problems met reading it."""
+
+    hits: tuple[Hit, ...] = ()
+    problems: tuple[str, ...] = ()
+
+
+def is_text_name(path: Path) -> bool:
+    """Whether the name says the file is text (source, config, notebook aside)."""
+    name = path.name.lower()
+    return path.suffix.lower() in TEXT_SUFFIXES or name in TEXT_NAMES or name.startswith(".env")
+
+
+def scan_file(path: Path, display: str, matcher: Matcher, max_text_bytes: int) -> FileScan:
+    """Hits of one file; a read failure is a problem of that file, never an exception."""
+    try:
+        size = path.stat().st_size
+        if size == 0:
+            return FileScan()
+        with path.open("rb") as handle:
+            if size < _MMAP_FROM:
+                return _route(path, handle.read(), display, matcher, max_text_bytes)
+            with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+                return _route(path, mapped, display, matcher, max_text_bytes)
+    except OSError as error:
+        return FileScan(problems=(f"{display}: cannot read: {error.strerror or error}",))
+
+
+def _route(
+    path: Path, data: bytes | mmap.mmap, display: str, matcher: Matcher, max_text_bytes: int
+) -> FileScan:
+    fits = len(data) <= max_text_bytes
+    head = data[:_HEAD]
+    is_binary_head = b"\x00" in head and not head.startswith(_UTF16_BOMS)
+    if fits and path.suffix.lower() == ".ipynb":
+        return FileScan(tuple(_notebook(decode_text(data), display, matcher)))
+    if fits and is_text_name(path) and not is_binary_head:
+        return FileScan(tuple(text_hits(decode_text(data), display, matcher)))
+    if fits and not is_binary_head and sniff(data) is Format.UNKNOWN:
+        return FileScan(tuple(text_hits(decode_text(data), display, matcher)))
+    scan = artifact_hits(Span(data, 0, len(data)), display, matcher)
+    return FileScan(scan.hits, scan.problems)
+
+
+def _notebook(raw: str, display: str, matcher: Matcher) -> list[Hit]:
+    try:
+        return notebook_hits(raw, display, matcher)
+    except NotebookError:
+        return text_hits(raw, display, matcher)
