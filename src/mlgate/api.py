@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mlgate.core.baseline import EMPTY_BASELINE, Baseline, load_baseline
+from mlgate.core.changes import ChangeSet
 from mlgate.core.clock import Clock, SystemClock
 from mlgate.core.decision import DecisionInputs
 from mlgate.core.policy.load import Policy, load_policy
@@ -26,7 +27,8 @@ class RunOptions:
     """How to run gates; every field has a sensible default.
 
     ``baseline`` overrides the policy's baseline file; ``use_baseline=False`` ignores
-    any baseline (used when writing a new one).
+    any baseline (used when writing a new one). ``changes`` (pull-request mode, see
+    :func:`mlgate.vcs.changes_since`) limits the reported findings to changed lines.
     """
 
     clock: Clock = field(default_factory=SystemClock)
@@ -34,6 +36,7 @@ class RunOptions:
     jobs: int | None = None
     baseline: Path | None = None
     use_baseline: bool = True
+    changes: ChangeSet | None = None
 
 
 def _baseline(policy: Policy, options: RunOptions) -> Baseline:
@@ -53,7 +56,9 @@ def run_policy(
     now = options.clock.now()
     plans = policy.select(gates)
     accepted = _baseline(policy, options)
-    inputs = DecisionInputs(waivers=policy.waivers, baseline=accepted, today=now.date())
+    inputs = DecisionInputs(
+        waivers=policy.waivers, baseline=accepted, today=now.date(), changes=options.changes
+    )
     execution = ExecutionOptions(
         root=str(policy.root),
         today=now.date().isoformat(),
@@ -62,13 +67,16 @@ def run_policy(
     )
     verdicts = run_gates(plans, inputs, execution)
     seen = {j.finding.fingerprint for g in verdicts for c in g.checks for j in c.findings}
+    # Limited to changed lines, a run cannot tell a fixed baseline entry from one left out.
+    unmatched = 0 if options.changes else len(accepted.fingerprints - seen)
     return Verdict(
         gates=tuple(verdicts),
         tool_version=__version__,
         created_at=now.isoformat(timespec="seconds"),
         root=str(policy.root),
         baseline=accepted.source,
-        baseline_unmatched=len(accepted.fingerprints - seen),
+        baseline_unmatched=unmatched,
+        changed_since=options.changes.scope() if options.changes else None,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 from pathlib import Path
 
@@ -13,17 +14,47 @@ from mlgate.cli.output import emit, emit_ci_extras, parse_targets, print_termina
 from mlgate.cli.progress import BarProgress, choose_progress
 from mlgate.cli.verify import load_attest_key, write_attestation
 from mlgate.core.baseline import render_baseline
+from mlgate.core.changes import ChangeSet
 from mlgate.core.policy.load import Policy, load_policy, single_check_policy
 from mlgate.core.verdict import Outcome, Verdict
 
 
+def _changes(policy: Policy, args: argparse.Namespace) -> ChangeSet | None:
+    """The change set of ``--changed-since`` (read before any check runs), or ``None``."""
+    requested = getattr(args, "changed_since", None)
+    if not requested:
+        return None
+    from mlgate.vcs import changes_since, resolve_since
+
+    since = resolve_since(requested, os.environ)
+    if since is None:
+        print("mlgate: not a pull or merge request: every finding is reported", file=sys.stderr)
+        return None
+    changes = changes_since(policy.root, since)
+    print(
+        f"mlgate: pull-request mode: findings on lines changed since {since} "
+        f"(merge base {changes.base[:12]}, {len(changes.files)} changed file(s))",
+        file=sys.stderr,
+    )
+    return changes
+
+
 def _execute(
-    policy: Policy, gates: list[str], args: argparse.Namespace, *, use_baseline: bool = True
+    policy: Policy,
+    gates: list[str],
+    args: argparse.Namespace,
+    *,
+    use_baseline: bool = True,
+    changes: ChangeSet | None = None,
 ) -> Verdict:
     progress = choose_progress(disabled=args.no_progress)
     baseline = Path(args.baseline) if getattr(args, "baseline", None) else None
     options = RunOptions(
-        progress=progress, jobs=args.jobs, baseline=baseline, use_baseline=use_baseline
+        progress=progress,
+        jobs=args.jobs,
+        baseline=baseline,
+        use_baseline=use_baseline,
+        changes=changes,
     )
     with progress if isinstance(progress, BarProgress) else contextlib.nullcontext():
         return run_policy(policy, gates, options)
@@ -36,6 +67,13 @@ def _report(verdict: Verdict, policy: Policy, args: argparse.Namespace) -> ExitC
     emit_ci_extras(verdict)
     for format_id, path in emit(verdict, targets):
         print(f"mlgate: wrote {format_id} report: {path}")
+    left_out = sum(gate.findings_outside_changes for gate in verdict.gates)
+    if verdict.changed_since is not None:
+        print(
+            f"mlgate: {left_out} finding(s) on unchanged lines were left out "
+            "(a full run without --changed-since reports them)",
+            file=sys.stderr,
+        )
     return exit_code_for(verdict.outcome)
 
 
@@ -44,7 +82,8 @@ def command_run(args: argparse.Namespace) -> ExitCode:
     policy = load_policy(args.policy)
     policy.select(args.gates)  # an unknown gate is bad input before anything runs
     signer = load_attest_key(args)  # likewise a bad signing key
-    verdict = _execute(policy, args.gates, args)
+    changes = _changes(policy, args)  # and a ref git cannot resolve
+    verdict = _execute(policy, args.gates, args, changes=changes)
     code = _report(verdict, policy, args)
     if signer is not None:
         write_attestation(verdict, policy, signer, args)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from mlgate.core.baseline import EMPTY_BASELINE, Baseline
+from mlgate.core.changes import ChangeSet
 from mlgate.core.check import CheckResult
 from mlgate.core.finding import Finding, Severity, describe_location
 from mlgate.core.gate import GatePlan
@@ -39,11 +40,15 @@ class CheckRun:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DecisionInputs:
-    """Everything besides the check results that a decision depends on."""
+    """Everything besides the check results that a decision depends on.
+
+    ``changes`` (pull-request mode) limits the judged findings to changed lines and files.
+    """
 
     waivers: tuple[WaiverRecord, ...] = ()
     baseline: Baseline = EMPTY_BASELINE
     today: date
+    changes: ChangeSet | None = None
 
 
 def _judge_finding(
@@ -92,7 +97,8 @@ def _judge_check(
 ) -> tuple[CheckVerdict, list[str]]:
     result = run.result
     fail_on = run.fail_on if run.fail_on is not None else plan.fail_on
-    judged = tuple(_judge_finding(f, fail_on, plan.name, inputs) for f in result.findings)
+    findings = result.findings if inputs.changes is None else inputs.changes.select(result.findings)
+    judged = tuple(_judge_finding(f, fail_on, plan.name, inputs) for f in findings)
     metrics = tuple(JudgedMetric(metric=m, acceptable=m.is_acceptable()) for m in result.metrics)
     is_empty = result.inputs == 0 and not result.findings and not result.metrics
     empty_is_error = is_empty and not plan.allow_empty and not result.errors
@@ -132,6 +138,7 @@ def decide(plan: GatePlan, runs: Sequence[CheckRun], inputs: DecisionInputs) -> 
     # An error outranks a block, but the blocks found alongside it still count.
     blocks = any(c.blocking() or c.failed_metrics() for c in checks)
     applied = {j.waiver for c in checks for j in c.findings if j.waiver is not None}
+    outside = sum(len(r.result.findings) for r in runs) - sum(len(c.findings) for c in checks)
     return GateVerdict(
         name=plan.name,
         mode=plan.mode,
@@ -146,4 +153,5 @@ def decide(plan: GatePlan, runs: Sequence[CheckRun], inputs: DecisionInputs) -> 
             for w in inputs.waivers
             if is_expired(w, inputs.today) and applies_to_gate(w, plan.name)
         ),
+        findings_outside_changes=outside,
     )

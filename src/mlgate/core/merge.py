@@ -27,6 +27,7 @@ def _merge_gate(parts: Sequence[GateVerdict]) -> GateVerdict:
         reasons=tuple(r for p in parts for r in p.reasons),
         waivers_applied=_unique([w for p in parts for w in p.waivers_applied]),
         waivers_expired=_unique([w for p in parts for w in p.waivers_expired]),
+        findings_outside_changes=sum(p.findings_outside_changes for p in parts),
     )
 
 
@@ -45,4 +46,5 @@ def merge_verdicts(verdicts: Sequence[Verdict]) -> Verdict:
         root=verdicts[0].root,
         baseline=verdicts[0].baseline,
         baseline_unmatched=min(v.baseline_unmatched for v in verdicts),
+        changed_since=verdicts[0].changed_since,
     )

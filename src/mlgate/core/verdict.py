@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from mlgate.core.changes import ChangeScope
 from mlgate.core.finding import Finding, SkippedInput
 from mlgate.core.metric import Metric
 from mlgate.core.rule import Rule
@@ -123,7 +124,9 @@ class GateVerdict:
     """One gate's decision, with every reason for it.
 
     In ``warn`` mode a gate that would block passes, ``would_block`` is set, and the
-    reasons are still listed. An error is never softened.
+    reasons are still listed. An error is never softened. In pull-request mode
+    ``findings_outside_changes`` counts the findings left out because they touch no
+    changed line or file.
     """
 
     name: str
@@ -135,11 +138,16 @@ class GateVerdict:
     reasons: tuple[str, ...] = ()
     waivers_applied: tuple[WaiverRecord, ...] = ()
     waivers_expired: tuple[WaiverRecord, ...] = ()
+    findings_outside_changes: int = 0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Verdict:
-    """Every gate of one run and the overall outcome."""
+    """Every gate of one run and the overall outcome.
+
+    ``changed_since`` is set in pull-request mode: the ref and merge base that the
+    reported findings were limited to.
+    """
 
     gates: tuple[GateVerdict, ...]
     tool_version: str
@@ -147,6 +155,7 @@ class Verdict:
     root: str = "."
     baseline: str | None = None
     baseline_unmatched: int = 0
+    changed_since: ChangeScope | None = None
 
     @property
     def outcome(self) -> Outcome:

@@ -106,6 +106,14 @@ def verdict_predicate(verdict: Verdict, inputs: StatementInputs) -> dict[str, An
     }
     if inputs.baseline is not None:
         predicate["baseline"] = inputs.baseline.as_descriptor()
+    if verdict.changed_since is not None:
+        # A pull-request-mode verdict judged only changed lines; say so, so that a deploy
+        # step never mistakes it for a verdict on the whole project.
+        predicate["changedSince"] = {
+            "ref": verdict.changed_since.since,
+            "mergeBase": {"gitCommit": verdict.changed_since.base},
+            "changedFiles": verdict.changed_since.changed_files,
+        }
     return predicate
 
 

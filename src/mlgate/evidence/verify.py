@@ -133,6 +133,17 @@ def _policy_failures(predicate: dict[str, Any], expected_sha256: str) -> list[st
     ]
 
 
+def _scope_failures(predicate: dict[str, Any]) -> list[str]:
+    scope = predicate.get("changedSince")
+    if scope is None:
+        return []
+    ref = scope.get("ref") if isinstance(scope, dict) else None
+    return [
+        f"statement judged only the lines changed since {ref!r} (pull-request mode); "
+        "a deploy needs a verdict on the whole project"
+    ]
+
+
 def _age_failures(predicate: dict[str, Any], max_age: timedelta, now: datetime) -> list[str]:
     text = predicate.get("timeVerified")
     try:
@@ -165,6 +176,7 @@ def verify(
         *_subject_failures(statement, expected),
         *_gate_failures(predicate, expected.gate),
         *_policy_failures(predicate, expected.policy_sha256),
+        *_scope_failures(predicate),
         *_age_failures(predicate, expected.max_age, clock.now()),
     ]
     return VerificationResult(failures=tuple(failures), statement=statement)

@@ -6,7 +6,11 @@ into the pod and runs it there, so its body imports everything it uses. In the p
 calls the library (``mlgate.run``), never the CLI, and writes three output artifacts the
 KFP UI renders: a Markdown and an HTML report and a Metrics table.
 
-Use :func:`gate_task` rather than calling the component directly: it turns caching off,
+:func:`gate_container_component` is the container form of the same gate, for clusters
+that do not install packages at run time: it runs the ``mlgate`` command of a pinned
+mlgate image (:data:`CONTAINER_SCRIPT`) and writes the Markdown and HTML reports.
+
+Use :func:`gate_task` rather than calling a component directly: it turns caching off,
 because a cached pass of yesterday's gate says nothing about today's model.
 
 This module deliberately has no ``from __future__ import annotations``: KFP reads the
@@ -23,11 +27,32 @@ from kfp.dsl import (  # type: ignore[import-untyped]  # same package
     Metrics,
     Model,
     Output,
+    OutputPath,
 )
 
 # The image and package the pod installs; pin both, like any dependency of a pipeline.
 BASE_IMAGE = "python:3.11-slim"
 MLGATE_PACKAGE = "mlgate[model]==0.1.0"
+MLGATE_IMAGE = "ghcr.io/mlgate/mlgate:0.1.0"
+
+# The container form's command. Arguments: $1 policy text, $2 gate, $3 model path,
+# $4 Markdown report, $5 HTML report, $6 verdict file, $7 enforce. It stages the model
+# as model/ beside the policy, like the lightweight form, so policy paths match.
+CONTAINER_SCRIPT = """\
+set -eu
+work=$(mktemp -d)
+mkdir "$work/model"
+if [ -d "$3" ]; then cp -R "$3/." "$work/model/"; else cp "$3" "$work/model/"; fi
+printf '%s' "$1" > "$work/mlgate.yaml"
+mkdir -p "$(dirname "$4")" "$(dirname "$5")" "$(dirname "$6")"
+set +e
+mlgate run "$2" --no-progress --policy "$work/mlgate.yaml" -f markdown="$4" -f html="$5"
+code=$?
+set -e
+case "$code" in 0) verdict=pass ;; 1) verdict=block ;; *) verdict=error ;; esac
+printf '%s' "$verdict" > "$6"
+case "$7" in true | True) exit "$code" ;; *) exit 0 ;; esac
+"""
 
 
 def mlgate_gate(  # noqa: PLR0913  # a KFP component's parameters are its interface
@@ -84,6 +109,32 @@ def gate_component(*, base_image: str = BASE_IMAGE, package: str = MLGATE_PACKAG
     """The gate as a KFP component, installing ``package`` on ``base_image`` in the pod."""
     build = dsl.component(base_image=base_image, packages_to_install=[package])
     return build(mlgate_gate)
+
+
+def gate_container_component(*, image: str = MLGATE_IMAGE) -> Any:
+    """The gate as a KFP container component running ``mlgate`` in ``image`` (pin it).
+
+    Its inputs match the lightweight form's (``policy_yaml``, ``gate``, ``model``,
+    ``enforce``); its outputs are ``markdown_report``, ``html_report`` and ``verdict``.
+    """
+
+    def mlgate_gate_container(  # noqa: PLR0913  # a KFP component's parameters are its interface
+        policy_yaml: str,
+        gate: str,
+        model: Input[Model],
+        markdown_report: Output[Markdown],
+        html_report: Output[HTML],
+        verdict: OutputPath(str),  # type: ignore[valid-type]  # KFP's annotation, not a type
+        enforce: bool = True,
+    ) -> dsl.ContainerSpec:
+        arguments = [policy_yaml, gate, model.path, markdown_report.path, html_report.path]
+        return dsl.ContainerSpec(
+            image=image,
+            command=["sh", "-c", CONTAINER_SCRIPT, "mlgate-gate"],
+            args=[*arguments, verdict, enforce],
+        )
+
+    return dsl.container_component(mlgate_gate_container)
 
 
 def gate_task(component: Any, **arguments: Any) -> Any:

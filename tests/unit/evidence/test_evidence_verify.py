@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from builders.verdicts import passing_verdict, realistic_verdict
+from mlgate.core.changes import ChangeScope
 from mlgate.core.check import CheckConfig
 from mlgate.core.clock import FixedClock
 from mlgate.core.errors import UsageError
@@ -279,6 +280,23 @@ def test_statement_from_the_future_is_rejected(tmp_path: Path, keys: Keys) -> No
     assert check(envelope, keys, expect(policy), hours_later=-4 / 60) == ()
     assert check(envelope, keys, expect(policy), hours_later=-1) == (
         "statement time 2025-03-01T12:00:00Z is in the future",
+    )
+
+
+def test_pull_request_mode_statement_records_its_scope_and_is_rejected(
+    tmp_path: Path, keys: Keys
+) -> None:
+    policy = project(tmp_path)
+    scope = ChangeScope(since="origin/main", base="ab" * 20, changed_files=3)
+    envelope = signed(policy, keys, replace(passing_verdict(), changed_since=scope))
+    predicate = json.loads(envelope.payload)["predicate"]
+    assert predicate["changedSince"] == {
+        "ref": "origin/main", "mergeBase": {"gitCommit": "ab" * 20}, "changedFiles": 3,
+    }  # fmt: skip
+    assert "changedSince" not in json.loads(signed(policy, keys).payload)["predicate"]
+    assert check(envelope, keys, expect(policy)) == (
+        "statement judged only the lines changed since 'origin/main' (pull-request mode); "
+        "a deploy needs a verdict on the whole project",
     )
 
 

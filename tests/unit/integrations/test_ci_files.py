@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shlex
@@ -101,18 +102,30 @@ def test_workflow_uploads_sarif_always_without_category() -> None:
     assert used == {"sarif", "report-dir"} and used <= outputs
 
 
-def run_gate_step(project: Path, tmp_path: Path, **inputs: str) -> tuple[int, dict[str, str]]:
-    """Run the action's gate step with bash, as the runner would, against ``project``."""
+def run_gate_step(
+    project: Path,
+    tmp_path: Path,
+    github: dict[str, str] | None = None,
+    log: Path | None = None,
+    **inputs: str,
+) -> tuple[int, dict[str, str]]:
+    """Run the action's gate step with bash, as the runner would, against ``project``.
+
+    ``github`` holds the variables the Actions runner sets (none by default); ``log``
+    receives the step's standard output (where workflow commands go).
+    """
     outputs = tmp_path / "github-output"
     outputs.touch()
     defaults = {name: spec.get("default", "") for name, spec in action()["inputs"].items()}
     defaults.update(inputs)
     environment = {
-        **os.environ,
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-        "GITHUB_OUTPUT": str(outputs),
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("GITHUB_", "CI_", "CHANGE_"))
     }
-    environment.pop("GITHUB_ACTIONS", None)
+    environment.update(github or {})
+    environment["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    environment["GITHUB_OUTPUT"] = str(outputs)
     for name, value in gate_step()["env"].items():
         key = EXPRESSION.fullmatch(value)
         assert key is not None
@@ -121,6 +134,8 @@ def run_gate_step(project: Path, tmp_path: Path, **inputs: str) -> tuple[int, di
         ["bash", "-c", gate_step()["run"]], cwd=project, env=environment,
         capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
+    if log is not None:
+        log.write_text(done.stdout)
     lines = outputs.read_text().splitlines()
     return done.returncode, dict(line.split("=", 1) for line in lines)
 
@@ -157,7 +172,7 @@ def test_action_gate_step_reports_bad_input(demo: Path, tmp_path: Path) -> None:
 def gitlab_command() -> list[str]:
     job = load(GITLAB)[".mlgate"]
     (command,) = [line for line in job["script"] if line.startswith("mlgate ")]
-    command = command.replace("${MLGATE_GATE}", "pre-merge")
+    command = command.replace("${MLGATE_GATE}", "pre-merge").replace("${MLGATE_CHANGED_SINCE}", "")
     return shlex.split(command.replace("${MLGATE_POLICY}", "mlgate.yaml"))[1:]
 
 
@@ -174,7 +189,10 @@ def test_gitlab_template_reports_match_what_the_command_writes() -> None:
     }
     assert {"junit", "gitlab-sast", "gitlab-codequality"} <= set(args.formats)
     assert document["mlgate"]["extends"] == ".mlgate"
-    assert set(document["variables"]) == {"MLGATE_VERSION", "MLGATE_GATE", "MLGATE_POLICY"}
+    assert set(document["variables"]) == {
+        "MLGATE_VERSION", "MLGATE_GATE", "MLGATE_POLICY", "MLGATE_CHANGED_SINCE",
+    }  # fmt: skip
+    assert args.changed_since == ""  # empty: a full run (resolve_since gives None)
 
 
 def test_jenkinsfile_publishes_what_the_gate_writes_in_post_always() -> None:
@@ -214,3 +232,105 @@ def test_pre_commit_entry_scans_only_the_given_files(
     hook = next(h for h in load(HOOKS) if h["id"] == "mlgate-sast")
     code = main([*shlex.split(hook["entry"])[1:], "clean.py"])
     assert code == 0, capsys.readouterr().out
+
+
+# The gate step inside GitHub Actions: capped annotations, a bounded job summary, and
+# pull-request mode from the pull request's base branch.
+
+FINDINGS = 2500
+# Long messages make the Markdown summary of 2,500 findings larger than GitHub's 1 MiB.
+MESSAGE = "tainted request data reaches a shell command " * 16
+SCAN_POLICY = "version: 1\ngates:\n  pre-merge:\n    checks:\n      sarif:\n        paths: [scan]\n"
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+    "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com",
+    "GIT_CONFIG_NOSYSTEM": "1", "HOME": "/nonexistent",
+}  # fmt: skip
+
+
+def write_scan(project: Path, locations: list[tuple[str, int]]) -> None:
+    results = [
+        {
+            "ruleId": "X1",
+            "level": "error",
+            "message": {"text": f"{MESSAGE} #{index}"},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": path},
+                        "region": {"startLine": line},
+                    }
+                }
+            ],
+        }
+        for index, (path, line) in enumerate(locations)
+    ]
+    sarif = {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "s"}}, "results": results}]}
+    (project / "scan").mkdir(parents=True, exist_ok=True)
+    (project / "scan" / "scanner.sarif").write_text(json.dumps(sarif))
+    (project / "mlgate.yaml").write_text(SCAN_POLICY)
+
+
+def test_annotations_are_capped_and_the_summary_stays_under_one_mebibyte(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    write_scan(project, [(f"app/m{i % 50}.py", i + 1) for i in range(FINDINGS)])
+    summary = tmp_path / "step-summary.md"
+    github = {"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)}
+    code, outputs = run_gate_step(project, tmp_path, github=github, gate="pre-merge")
+    assert (code, outputs["verdict"]) == (1, "block")
+    text = summary.read_bytes()
+    assert 900_000 < len(text) < 1_048_576
+    match = re.search(rb"_(\d+) more in the full report \(this summary is truncated\)\._\n$", text)
+    assert match is not None
+    shown = text.count(b"| `s/X1` |")  # ingested rule ids are prefixed by the tool name
+    assert shown + int(match.group(1)) == FINDINGS
+
+
+def test_annotation_commands_in_the_log_are_capped_with_a_notice(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    write_scan(project, [(f"app/m{i}.py", 3) for i in range(25)])
+    summary = tmp_path / "step-summary.md"
+    step_log = tmp_path / "log"
+    github = {"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)}
+    code, _ = run_gate_step(project, tmp_path, github=github, gate="pre-merge", log=step_log)
+    lines = step_log.read_text().splitlines()
+    errors = [line for line in lines if line.startswith("::error ")]
+    notices = [line for line in lines if line.startswith("::notice ")]
+    assert (code, len(errors)) == (1, 10)
+    assert notices == [
+        "::notice title=mlgate::15 more findings in the report (GitHub shows 10 per level)"
+    ]
+
+
+def git(repo: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", *args], cwd=repo, env={**os.environ, **GIT_ENV}, capture_output=True, check=True
+    )
+
+
+def test_pull_request_event_limits_findings_to_the_changed_lines(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    write_scan(project, [("app/old.py", 1), ("app/new.py", 1)])
+    (project / "app").mkdir()
+    (project / "app" / "old.py").write_text("old = 1\n")
+    git(project, "init", "-q", "-b", "main")
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "base")
+    git(project, "remote", "add", "origin", str(project))
+    git(project, "fetch", "-q", "origin")  # as actions/checkout with fetch-depth: 0 leaves it
+    git(project, "checkout", "-qb", "feature")
+    (project / "app" / "new.py").write_text("new = 1\n")
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "feature")
+    github = {"GITHUB_BASE_REF": "main", **GIT_ENV}
+    code, outputs = run_gate_step(project, tmp_path, github=github, gate="pre-merge", formats="")
+    verdict = json.loads((project / outputs["json"]).read_text())
+    (gate,) = verdict["gates"]
+    kept = [f["finding"]["location"]["path"] for c in gate["checks"] for f in c["findings"]]
+    assert (code, kept, gate["findings_outside_changes"]) == (1, ["app/new.py"], 1)
+    assert verdict["changed_since"]["since"] == "origin/main"
+    code, outputs = run_gate_step(  # the same step on a push (no base ref) runs in full
+        project, tmp_path, github=GIT_ENV, gate="pre-merge", formats=""
+    )
+    verdict = json.loads((project / outputs["json"]).read_text())
+    assert (code, verdict["changed_since"]) == (1, None)
