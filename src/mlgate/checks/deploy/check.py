@@ -22,7 +22,6 @@ from pydantic import Field
 
 from mlgate.checks.deploy.catalog import RULES
 from mlgate.checks.deploy.ratelimit.analysis import SourceSet, rate_limit_findings
-from mlgate.checks.deploy.readers.dockerfile import parse_dockerfile
 from mlgate.checks.deploy.readers.kubernetes import pod_specs
 from mlgate.checks.deploy.rules.dockerfile import dockerfile_findings
 from mlgate.checks.deploy.rules.kubernetes import pod_findings
@@ -30,6 +29,7 @@ from mlgate.core.check import CheckConfig, CheckContext, CheckResult
 from mlgate.core.errors import ResourceLimitError
 from mlgate.core.finding import Finding, SkippedInput
 from mlgate.core.rule import Rule
+from mlgate.formats.dockerfile import parse_dockerfile
 from mlgate.formats.limits import MIB, check_limit
 from mlgate.formats.yamldocs import YamlLimits, YamlSyntaxError, read_yaml_documents
 

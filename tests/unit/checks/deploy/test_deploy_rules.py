@@ -10,10 +10,10 @@ from hypothesis import strategies as st
 
 from builders.manifests import HARDENED_CONTAINER, deployment, marked_lines, write_tree
 from mlgate.checks.deploy import DeployCheck, DeployConfig
-from mlgate.checks.deploy.readers.dockerfile import parse_dockerfile
 from mlgate.checks.deploy.rules.dockerfile import is_secret_name
 from mlgate.core.check import CheckContext, CheckResult
 from mlgate.core.finding import location_line
+from mlgate.formats.dockerfile import parse_dockerfile
 
 
 def run(root: Path, files: dict[str, str], **options: object) -> CheckResult:

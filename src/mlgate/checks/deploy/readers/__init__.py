@@ -1,1 +1,1 @@
-"""Readers of the deploy check's inputs: Dockerfiles, Kubernetes objects, Terraform, Python."""
+"""Readers of the deploy check's inputs (Dockerfiles are read by mlgate.formats)."""

@@ -24,8 +24,8 @@ from mlgate.checks.deploy.catalog import (
 )
 from mlgate.checks.deploy.findings import deploy_finding
 from mlgate.checks.deploy.images import parse_image
-from mlgate.checks.deploy.readers.dockerfile import Dockerfile, Instruction, Stage
 from mlgate.core.finding import Finding, location_line
+from mlgate.formats.dockerfile import Dockerfile, Instruction, Stage
 
 _VARIABLE = re.compile(r"\$\{(\w+)(?::?-([^}]*))?[^}]*\}|\$(\w+)")
 _SECRET_WORDS = frozenset(
