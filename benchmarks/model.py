@@ -1,11 +1,19 @@
-"""Seconds and peak memory of the ``model`` check at 100k, 1M (and 10M) rows.
+"""Seconds and peak memory of the ``model`` check, and of Fairlearn + Evidently, per size.
 
-Usage: ``python benchmarks/model.py [--rows 100000 1000000] [--workdir DIR]``. Each size
-runs in a fresh process, so its peak RSS is its own. The data come from the churn
-builder (written as Parquet in 1M-row slices); the config judges AUC, accuracy, log loss,
-Brier, F1 and ECE against the champion, fairness by sex, age band, region and sex x age
-band, and drift of three features against a 200k-row reference. Results are never
-committed. (Fairlearn + Evidently anchors run from the benchmark's own venv; not here yet.)
+Usage: ``python benchmarks/model.py [--rows 100000 1000000] [--with-anchors] [--workdir DIR]``.
+
+Each measurement runs in a fresh process, so its peak RSS is its own. The data come from
+the churn generator (written as Parquet in 1M-row slices). mlgate judges AUC, accuracy,
+log loss, Brier, F1 and ECE against the champion (DeLong and a 200-replicate paired
+bootstrap), fairness by sex, age band, region and sex x age band, and drift of three
+features plus label and prediction against a 200k-row reference.
+
+``--with-anchors`` also runs, on the same files, Fairlearn (a MetricFrame of selection
+rate, TPR, FPR and precision plus demographic parity and equalized odds differences by
+sex x age band) and Evidently's ``DataDriftPreset`` over the same five columns, from the
+benchmark's own environment ``benchmarks/.venv-anchors`` (created on first use, never a
+project dependency). Printed: seconds, peak MiB, and anchors / mlgate ratios. Results are
+never committed.
 """
 
 from __future__ import annotations
@@ -17,18 +25,16 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date
+import venv
 from pathlib import Path
 
-import pyarrow.parquet as pq
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-
-from builders.churn import churn_table  # the builder lives under tests/
-from mlgate.checks.model import ModelCheck, ModelConfig
-from mlgate.core.check import CheckContext
-
+HERE = Path(__file__).resolve().parent
+ANCHORS = HERE / ".venv-anchors"
+# Evidently 0.7 imports pandas internals that pandas 3 removed.
+ANCHOR_PACKAGES = ("fairlearn==0.15.0", "evidently==0.7.23", "pandas==2.3.3", "pyarrow")
 SLICE = 1_000_000
+REFERENCE_ROWS = 200_000
+FEATURES = {"numeric": ["tenure", "monthly_charges"], "categorical": ["contract"]}
 CONFIG = {
     "paths": ["holdout.parquet"],
     "reference": ["reference.parquet"],
@@ -38,8 +44,8 @@ CONFIG = {
         "champion": "champion_score",
         "sensitive": ["sex", "age_band", "region"],
         "intersections": [["sex", "age_band"]],
-        "numeric_features": ["tenure", "monthly_charges"],
-        "categorical_features": ["contract"],
+        "numeric_features": FEATURES["numeric"],
+        "categorical_features": FEATURES["categorical"],
     },
     "performance": {
         name: {"max_drop": 0.01}
@@ -48,8 +54,22 @@ CONFIG = {
 }
 
 
+def _peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _cpu_seconds() -> float:
+    # CPU time of this process (all threads): steadier than wall time on a shared machine.
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def write_rows(path: Path, rows: int, seed: int) -> None:
     """Write ``rows`` churn rows in slices, never holding more than one slice."""
+    sys.path[:0] = [str(HERE.parent / "examples")]
+    import pyarrow.parquet as pq
+    from demo_assets import churn_table  # the generator the demo and tests share
+
     writer: pq.ParquetWriter | None = None
     for index, start in enumerate(range(0, rows, SLICE)):
         table = churn_table(rows=min(SLICE, rows - start), seed=seed + index)
@@ -59,51 +79,182 @@ def write_rows(path: Path, rows: int, seed: int) -> None:
         writer.close()
 
 
-def worker(root: Path) -> None:
-    """Run the check once in this process and print seconds and peak RSS as JSON."""
-    start = time.perf_counter()
+def mlgate_worker(root: Path) -> dict[str, object]:
+    """Run the check once in this process."""
+    from datetime import date
+
+    from mlgate.checks.model import ModelCheck, ModelConfig
+    from mlgate.core.check import CheckContext
+
+    start, cpu = time.perf_counter(), _cpu_seconds()
     context = CheckContext(root=root, gate="post-train", today=date(2026, 1, 1))
     result = ModelCheck().run(context, ModelConfig.model_validate(CONFIG))
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    report = {"seconds": seconds, "peak_mib": peak, "metrics": len(result.metrics)}
-    print(json.dumps(report | {"errors": list(result.errors)}))
+    if result.errors:
+        raise RuntimeError(f"the model check failed: {result.errors}")
+    return {
+        "seconds": seconds,
+        "cpu_s": _cpu_seconds() - cpu,
+        "peak_mib": _peak_mib(),
+        "metrics": len(result.metrics),
+    }
 
 
-def measure(rows: int, workdir: Path) -> dict[str, float]:
-    """Write a holdout of ``rows`` and run the check on it in a child process."""
-    root = workdir / f"rows-{rows}"
-    root.mkdir(parents=True, exist_ok=True)
-    write_rows(root / "holdout.parquet", rows, seed=1000)
-    write_rows(root / "reference.parquet", 200_000, seed=1)
+def fairlearn_worker(root: Path) -> dict[str, object]:
+    """Fairlearn's MetricFrame and disparities by sex x age band (reading included)."""
+    import pandas as pd  # type: ignore[import-untyped]  # anchors' own venv; no stubs
+    from fairlearn import metrics as flm
+    from sklearn.metrics import precision_score
+
+    start, cpu = time.perf_counter(), _cpu_seconds()
+    data = pd.read_parquet(
+        root / "holdout.parquet", columns=["churn", "candidate_score", "sex", "age_band"]
+    )
+    y_true, y_pred = data["churn"], data["candidate_score"] >= 0.5
+    groups = data[["sex", "age_band"]]
+    frame = flm.MetricFrame(
+        metrics={
+            "selection_rate": flm.selection_rate,
+            "tpr": flm.true_positive_rate,
+            "fpr": flm.false_positive_rate,
+            "precision": lambda t, p: precision_score(t, p, zero_division=0),
+        },
+        y_true=y_true,
+        y_pred=y_pred,
+        sensitive_features=groups,
+    )
+    figures = {
+        "dp": flm.demographic_parity_difference(y_true, y_pred, sensitive_features=groups),
+        "eo": flm.equalized_odds_difference(y_true, y_pred, sensitive_features=groups),
+        "groups": int(frame.by_group.shape[0]),
+    }
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "cpu_s": _cpu_seconds() - cpu, "peak_mib": _peak_mib(), **figures}
+
+
+def evidently_worker(root: Path) -> dict[str, object]:
+    """Evidently's drift preset on the columns mlgate drifts (reading included)."""
+    import pandas as pd  # typed as Any: see the import above
+    from evidently import (  # type: ignore[import-not-found]  # only in the anchors' venv
+        DataDefinition,
+        Dataset,
+        Report,
+    )
+    from evidently.presets import DataDriftPreset  # type: ignore[import-not-found]  # idem
+
+    start, cpu = time.perf_counter(), _cpu_seconds()
+    columns = [*FEATURES["numeric"], *FEATURES["categorical"], "churn", "candidate_score"]
+    definition = DataDefinition(
+        numerical_columns=[*FEATURES["numeric"], "candidate_score"],
+        categorical_columns=[*FEATURES["categorical"], "churn"],
+    )
+    frames = [
+        pd.read_parquet(root / name, columns=columns)
+        for name in ("reference.parquet", "holdout.parquet")
+    ]
+    reference, current = (Dataset.from_pandas(f, data_definition=definition) for f in frames)
+    snapshot = Report([DataDriftPreset()]).run(current, reference)
+    drifted = len(json.dumps(snapshot.dict(), default=str))
+    seconds = time.perf_counter() - start
+    return {
+        "seconds": seconds,
+        "cpu_s": _cpu_seconds() - cpu,
+        "peak_mib": _peak_mib(),
+        "report_chars": drifted,
+    }
+
+
+WORKERS = {"mlgate": mlgate_worker, "fairlearn": fairlearn_worker, "evidently": evidently_worker}
+
+
+def ensure_anchors() -> Path:
+    """The anchors' interpreter, creating ``benchmarks/.venv-anchors`` on first use."""
+    python = ANCHORS / "bin" / "python"
+    if not python.exists():
+        print(f"creating {ANCHORS} with {', '.join(ANCHOR_PACKAGES)} ...", flush=True)
+        venv.create(ANCHORS, with_pip=True)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", *ANCHOR_PACKAGES], check=True)
+    return python
+
+
+def run_worker(python: Path, tool: str, root: Path) -> dict[str, float]:
+    """Run one tool in a fresh process and return its JSON figures."""
     child = subprocess.run(
-        [sys.executable, __file__, "--worker", str(root)],
+        [str(python), __file__, "--worker", tool, str(root)],
         check=True,
         capture_output=True,
         text=True,
     )
-    figures: dict[str, float] = json.loads(child.stdout)
+    figures: dict[str, float] = json.loads(child.stdout.strip().splitlines()[-1])
     return figures
 
 
+def prepare(rows: int, workdir: Path) -> Path:
+    """Write the holdout of ``rows`` and the shared reference under ``workdir``."""
+    root = workdir / f"rows-{rows}"
+    root.mkdir(parents=True, exist_ok=True)
+    if not (root / "holdout.parquet").exists():
+        write_rows(root / "holdout.parquet", rows, seed=1000)
+    if not (root / "reference.parquet").exists():
+        write_rows(root / "reference.parquet", REFERENCE_ROWS, seed=1)
+    return root
+
+
+def _line(name: str, rows: int, figures: dict[str, float]) -> str:
+    seconds, cpu, peak = figures["seconds"], figures["cpu_s"], figures["peak_mib"]
+    return (
+        f"{name:<24} {rows:>11,} rows  {seconds:8.2f} s  (cpu {cpu:7.2f} s)  peak {peak:7.0f} MiB"
+    )
+
+
+def measure(rows: int, workdir: Path, anchors: Path | None, repeats: int) -> None:
+    """Print the median seconds and peak MiB of each tool at one size, and the ratios."""
+    root = prepare(rows, workdir)
+    runs = {"mlgate": [run_worker(Path(sys.executable), "mlgate", root) for _ in range(repeats)]}
+    if anchors is not None:
+        for tool in ("fairlearn", "evidently"):
+            runs[tool] = [run_worker(anchors, tool, root) for _ in range(repeats)]
+    medians = {tool: _median(figures) for tool, figures in runs.items()}
+    for tool, figures in medians.items():
+        print(_line(f"{tool} (median of {repeats})", rows, figures), flush=True)
+    if anchors is not None:
+        both = medians["fairlearn"]["seconds"] + medians["evidently"]["seconds"]
+        peak = max(medians["fairlearn"]["peak_mib"], medians["evidently"]["peak_mib"])
+        ours = medians["mlgate"]
+        time_ratio, memory_ratio = both / ours["seconds"], peak / ours["peak_mib"]
+        print(
+            f"{'ratio anchors / mlgate':<24} {rows:>11,} rows  {time_ratio:8.1f} x time  "
+            f"{memory_ratio:5.1f} x peak memory",
+            flush=True,
+        )
+
+
+def _median(figures: list[dict[str, float]]) -> dict[str, float]:
+    ordered = sorted(figures, key=lambda f: f["seconds"])
+    return ordered[len(ordered) // 2]
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the benchmark and print one line per size."""
-    parser = argparse.ArgumentParser(description=__doc__)
+    """Run the benchmark and print one line per tool and size."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
-    parser.add_argument("--workdir", type=Path, default=None)
-    parser.add_argument("--worker", type=Path, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--repeats", type=int, default=1, help="runs per tool and size (median)")
+    parser.add_argument(
+        "--with-anchors", action="store_true", help="also run Fairlearn + Evidently"
+    )
+    parser.add_argument("--workdir", type=Path, default=None, help="keep generated data here")
+    parser.add_argument("--worker", nargs=2, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker is not None:
-        worker(args.worker)
+        print(json.dumps(WORKERS[args.worker[0]](Path(args.worker[1])), default=str))
         return 0
+    anchors = ensure_anchors() if args.with_anchors else None
     with tempfile.TemporaryDirectory() as scratch:
         workdir = args.workdir or Path(scratch)
         for rows in args.rows:
-            figures = measure(rows, workdir)
-            print(
-                f"mlgate model check: {rows:>11,} rows  {figures['seconds']:7.2f} s  "
-                f"peak RSS {figures['peak_mib']:7.0f} MiB  ({figures['metrics']:.0f} metrics)"
-            )
+            measure(rows, workdir, anchors, args.repeats)
     return 0
 
 

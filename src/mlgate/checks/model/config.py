@@ -30,9 +30,10 @@ LOWER_IS_BETTER = frozenset(
 
 
 class FairnessMetric(StrEnum):
-    """Fairlearn disparities the gate bounds."""
+    """Fairlearn disparities the gate bounds (a ratio's limit is a floor, e.g. 0.8)."""
 
     DEMOGRAPHIC_PARITY_DIFFERENCE = "demographic_parity_difference"
+    DEMOGRAPHIC_PARITY_RATIO = "demographic_parity_ratio"
     EQUALIZED_ODDS_DIFFERENCE = "equalized_odds_difference"
     EQUAL_OPPORTUNITY_DIFFERENCE = "equal_opportunity_difference"
 
@@ -122,6 +123,11 @@ class ModelConfig(CheckConfig):
         default_factory=list,
         description="Reference (training) data files for drift, relative to the policy file.",
     )
+    reference_profile: str | None = Field(
+        default=None,
+        description="Reference profile written by `mlgate model profile` (instead of "
+        "`reference`), relative to the policy file.",
+    )
     dataset_id: str = Field(default="holdout", description="Name of the holdout in reports.")
     columns: Columns
     threshold: float = Field(default=0.5, ge=0, le=1, description="Score >= threshold is 1.")
@@ -129,7 +135,9 @@ class ModelConfig(CheckConfig):
         default_factory=_default_performance
     )
     fairness: dict[FairnessMetric, float] = Field(
-        default_factory=_default_fairness, description="Largest tolerated disparity per metric."
+        default_factory=_default_fairness,
+        description="Largest tolerated difference per metric; for a ratio, the smallest "
+        "tolerated ratio (0.8 is the four-fifths rule).",
     )
     min_group_size: int = Field(
         default=30,
@@ -143,6 +151,12 @@ class ModelConfig(CheckConfig):
     seed: int = Field(default=0, ge=0)
     ece_bins: int = Field(default=10, ge=2, le=100)
     batch_rows: int = Field(default=65536, ge=1024, description="Rows read per batch.")
+
+    @model_validator(mode="after")
+    def _one_reference(self) -> ModelConfig:
+        if self.reference and self.reference_profile is not None:
+            raise ValueError("give either `reference` data or a `reference_profile`, not both")
+        return self
 
     @model_validator(mode="after")
     def _average_precision_has_no_paired_interval(self) -> ModelConfig:

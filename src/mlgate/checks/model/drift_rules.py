@@ -65,13 +65,16 @@ def _effects(drift: Drift) -> dict[str, float]:
 
 
 def _sentence(feature: str, statistic: str, value: float, band: Band, drift: Drift) -> str:
+    words = WORDS[statistic]
+    if statistic == "psi" and math.isnan(drift.ks_statistic):
+        words = "PSI over categories"
     limits = [
         f"{kind} above {limit:g}"
         for kind, limit in (("warn", band.warn), ("block", band.block))
         if limit is not None
     ]
     return (
-        f"{WORDS[statistic]} of {feature!r} is {value:.4g} (reference {drift.n_reference:,} "
+        f"{words} of {feature!r} is {value:.4g} (reference {drift.n_reference:,} "
         f"rows, current {drift.n_current:,} rows); {', '.join(limits) or 'no band'}"
     )
 

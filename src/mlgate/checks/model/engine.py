@@ -23,7 +23,7 @@ import pyarrow as pa
 
 from mlgate.checks.model import arrays
 from mlgate.checks.model.config import ModelConfig
-from mlgate.checks.model.reader import ModelInputError, iter_batches
+from mlgate.checks.model.reader import ModelInputError, available_columns, iter_batches
 from mlgate.checks.model.stats.bootstrap import BootstrapPlan, BootstrapSums
 from mlgate.checks.model.stats.delong import DeLongSums
 from mlgate.checks.model.stats.groups import GroupCounts
@@ -38,6 +38,21 @@ K = TypeVar("K")
 V = TypeVar("V")
 A = TypeVar("A")
 R = TypeVar("R")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SketchColumns:
+    """Columns sketched for drift: features, and the label and prediction when present."""
+
+    numeric: tuple[str, ...] = ()
+    categorical: tuple[str, ...] = ()
+    label: str | None = None
+    prediction: str | None = None
+
+    def names(self) -> tuple[str, ...]:
+        """Every column read, once each."""
+        roles = tuple(c for c in (self.label, self.prediction) if c is not None)
+        return tuple(dict.fromkeys((*self.numeric, *self.categorical, *roles)))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -138,14 +153,32 @@ def combine_holdout(parts: Sequence[HoldoutStats]) -> HoldoutStats:
     )
 
 
+def label_sketch(positive: npt.NDArray[np.bool_]) -> CategorySketch:
+    """The label distribution as categories ``"0"`` and ``"1"`` (label drift)."""
+    ones = int(np.count_nonzero(positive))
+    return CategorySketch.from_counts(("0", "1"), (positive.size - ones, ones), 0)
+
+
+def sketch_columns(batch: pa.RecordBatch, columns: SketchColumns) -> dict[str, Sketch]:
+    """Sketches of one batch; the label and prediction are validated like the holdout's."""
+    sketches: dict[str, Sketch] = {}
+    for name in columns.numeric:
+        sketches[name] = NumericSketch.from_values(arrays.features(batch.column(name), name))
+    for name in columns.categorical:
+        sketches[name] = arrays.categories(batch.column(name))
+    if columns.label is not None:
+        sketches[columns.label] = label_sketch(
+            arrays.labels(batch.column(columns.label), columns.label)
+        )
+    if columns.prediction is not None:
+        scores = arrays.scores(batch.column(columns.prediction), columns.prediction)
+        sketches[columns.prediction] = NumericSketch.from_values(scores)
+    return sketches
+
+
 def sketch_features(batch: pa.RecordBatch, plan: Plan) -> dict[str, Sketch]:
     """Sketches of every configured feature in one batch."""
-    sketches: dict[str, Sketch] = {}
-    for name in plan.numeric:
-        sketches[name] = NumericSketch.from_values(arrays.features(batch.column(name), name))
-    for name in plan.categorical:
-        sketches[name] = arrays.categories(batch.column(name))
-    return sketches
+    return sketch_columns(batch, SketchColumns(numeric=plan.numeric, categorical=plan.categorical))
 
 
 def _group_counts(
@@ -251,8 +284,40 @@ def read_holdout(paths: Sequence[Path], plan: Plan) -> HoldoutStats:
     return replace(stats, delong=_delong_pass(paths, plan, stats))
 
 
-def read_reference(paths: Iterable[Path], plan: Plan) -> dict[str, Sketch]:
-    """Feature sketches of the reference data."""
-    columns = (*plan.numeric, *plan.categorical)
-    parts = (sketch_features(b, plan) for b, _ in _numbered_batches(list(paths), columns, plan))
+def read_sketches(
+    paths: Sequence[Path], columns: SketchColumns, batch_rows: int
+) -> dict[str, Sketch]:
+    """Merged sketches of ``columns`` over every batch of ``paths`` (both cores)."""
+    floats = (*columns.numeric, *(c for c in (columns.label, columns.prediction) if c))
+    types = {**{c: pa.float64() for c in floats}, **{c: pa.string() for c in columns.categorical}}
+    batches = (
+        batch for path in paths for batch in iter_batches(path, columns.names(), types, batch_rows)
+    )
+    parts = parallel_map(lambda batch: sketch_columns(batch, columns), batches)
     return {k: merge_sketches(v) for k, v in _by_key(parts).items()}
+
+
+def reference_columns(paths: Sequence[Path], plan: Plan) -> SketchColumns:
+    """The plan's features, plus the label and candidate score where every file has them.
+
+    Label and prediction drift come for free when the reference carries those columns
+    (the training data's labels, the model's scores on them); without them, only the
+    features are compared, and the caller says so.
+    """
+    shared = set.intersection(*(set(available_columns(p)) for p in paths)) if paths else set()
+    return SketchColumns(
+        numeric=plan.numeric,
+        categorical=plan.categorical,
+        label=plan.label if plan.label in shared else None,
+        prediction=plan.candidate if plan.candidate in shared else None,
+    )
+
+
+def holdout_roles(stats: HoldoutStats, plan: Plan) -> dict[str, Sketch]:
+    """The holdout's label and candidate-score sketches, exact from the candidate's table."""
+    table = stats.tables[0]
+    rows = table.positives + table.negatives
+    return {
+        plan.label: CategorySketch.from_counts(("0", "1"), (table.n_negative, table.n_positive), 0),
+        plan.candidate: NumericSketch(values=table.values, counts=rows, nulls=0),
+    }

@@ -8,7 +8,15 @@ from pathlib import Path
 from mlgate.checks.model.check import DRIFT_WARNING, INSUFFICIENT_DATA
 from mlgate.checks.model.config import ModelConfig
 from mlgate.checks.model.drift_rules import DriftWarning, drift_metrics, feature_drift
-from mlgate.checks.model.engine import HoldoutStats, Plan, Sketch, read_holdout, read_reference
+from mlgate.checks.model.engine import (
+    HoldoutStats,
+    Plan,
+    Sketch,
+    holdout_roles,
+    read_holdout,
+    read_sketches,
+    reference_columns,
+)
 from mlgate.checks.model.fairness_rules import (
     RATE_WORDS,
     RATES,
@@ -17,6 +25,7 @@ from mlgate.checks.model.fairness_rules import (
     shortfalls,
 )
 from mlgate.checks.model.performance import performance_metrics
+from mlgate.checks.model.profile import read_profile
 from mlgate.checks.model.reader import ModelInputError
 from mlgate.checks.model.stats.fairness import GroupRate
 from mlgate.core.check import CheckContext, CheckResult
@@ -71,35 +80,81 @@ def fairness_results(
     return metrics, findings
 
 
-def _reference_paths(ctx: CheckContext, config: ModelConfig) -> list[Path]:
-    paths = [ctx.root / entry for entry in config.reference]
+def _reference_paths(ctx: CheckContext, entries: Sequence[str]) -> list[Path]:
+    paths = [ctx.root / entry for entry in entries]
     missing = [ctx.display_path(p) for p in paths if not p.is_file()]
     if missing:
         raise ModelInputError(f"reference file(s) not found: {', '.join(missing)}")
     return paths
 
 
+def load_reference(ctx: CheckContext, config: ModelConfig, plan: Plan) -> dict[str, Sketch]:
+    """Reference sketches, from the stored profile or from the raw reference files."""
+    if config.reference_profile is not None:
+        (path,) = _reference_paths(ctx, [config.reference_profile])
+        sketches = read_profile(path).sketches
+        wanted = (*plan.numeric, *plan.categorical)
+        missing = [c for c in wanted if c not in sketches]
+        if missing:
+            raise ModelInputError(
+                f"{path.name}: the profile has no sketch of {', '.join(map(repr, missing))}"
+            )
+        return sketches
+    paths = _reference_paths(ctx, config.reference)
+    return read_sketches(paths, reference_columns(paths, plan), plan.batch_rows)
+
+
+def _skipped_roles(
+    config: ModelConfig, plan: Plan, reference: dict[str, Sketch]
+) -> list[SkippedInput]:
+    roles = {plan.label: "label drift", plan.candidate: "prediction drift"}
+    return [
+        SkippedInput(
+            path=config.dataset_id,
+            reason=f"{what} not computed: the reference has no {column!r} column",
+        )
+        for column, what in roles.items()
+        if column not in reference
+    ]
+
+
+def _compare(
+    feature: str, reference: Sketch, current: Sketch, config: ModelConfig
+) -> tuple[list[Metric], list[DriftWarning]]:
+    try:
+        drift = feature_drift(reference, current)
+    except TypeError:
+        raise ModelInputError(
+            f"{feature!r} is numeric on one side and categorical on the other"
+        ) from None
+    return drift_metrics(feature, drift, config.drift)
+
+
 def drift_results(
-    ctx: CheckContext, config: ModelConfig, plan: Plan, current: dict[str, Sketch]
-) -> tuple[list[Metric], list[Finding]]:
-    """Drift metrics per feature against the reference, and warn-band findings."""
-    if not current:
-        return [], []
-    if not config.reference:
-        raise ModelInputError("features are configured for drift but no `reference` data is")
-    reference = read_reference(_reference_paths(ctx, config), plan)
+    ctx: CheckContext, config: ModelConfig, plan: Plan, stats: HoldoutStats
+) -> tuple[list[Metric], list[Finding], list[SkippedInput]]:
+    """Drift metrics per feature, label and prediction against the reference.
+
+    Also returns warn-band findings and notes on label or prediction drift the reference
+    could not support.
+    """
+    if not config.reference and config.reference_profile is None:
+        if stats.features:
+            raise ModelInputError("features are configured for drift but no `reference` data is")
+        return [], [], []
+    reference = load_reference(ctx, config, plan)
+    current = {**stats.features, **holdout_roles(stats, plan)}
     metrics: list[Metric] = []
     warnings: list[DriftWarning] = []
     for feature, sketch in current.items():
-        found, warned = drift_metrics(
-            feature, feature_drift(reference[feature], sketch), config.drift
-        )
-        metrics.extend(found)
-        warnings.extend(warned)
+        if feature in reference:
+            found, warned = _compare(feature, reference[feature], sketch, config)
+            metrics.extend(found)
+            warnings.extend(warned)
     findings = [
         _finding(config, DRIFT_WARNING, w.feature, w.statistic, w.message) for w in warnings
     ]
-    return metrics, findings
+    return metrics, findings, _skipped_roles(config, plan, reference)
 
 
 def evaluate(ctx: CheckContext, config: ModelConfig, paths: Sequence[Path]) -> CheckResult:
@@ -108,10 +163,11 @@ def evaluate(ctx: CheckContext, config: ModelConfig, paths: Sequence[Path]) -> C
     try:
         stats = read_holdout(paths, plan)
         fair_metrics, fair_findings = fairness_results(stats, config)
-        drift_found, drift_findings = drift_results(ctx, config, plan, stats.features)
+        drift_found, drift_findings, drift_skipped = drift_results(ctx, config, plan, stats)
     except ModelInputError as error:
         return CheckResult(errors=(str(error),), inputs=len(paths))
-    skipped = () if plan.champion else (SkippedInput(path=config.dataset_id, reason=FIRST_RUN),)
+    first_run = () if plan.champion else (SkippedInput(path=config.dataset_id, reason=FIRST_RUN),)
+    skipped = (*first_run, *drift_skipped)
     return CheckResult(
         metrics=(*performance_metrics(stats, config), *fair_metrics, *drift_found),
         findings=(*fair_findings, *drift_findings),

@@ -4,9 +4,12 @@ Per grouping (one attribute or a declared intersection) the gate uses only group
 least ``min_group_size`` rows (and, for TPR/FPR, that many positives/negatives); smaller
 groups are reported as insufficient data (``MODEL001``, low) instead of being used or
 silently dropped. A disparity blocks only when it exceeds its threshold **and** the two
-extreme groups differ significantly: Newcombe's interval of their difference at a
-Bonferroni-corrected level over all pairs of groups (and both rates for equalized odds)
-must exclude zero (``Metric.null_value = 0``).
+extreme groups differ significantly after a multiple-comparison correction: every pair of
+eligible groups (for both rates under equalized odds) gets the p-value of its Newcombe
+interval, Holm's step-down runs over that family, and the extreme pair's interval is
+reported at the level that makes "excludes zero" equal "Holm rejects"
+(``Metric.null_value = 0``). The demographic parity ratio uses the same pair, family and
+level with a MOVER-R interval of the ratio, which must exclude 1.
 """
 
 from __future__ import annotations
@@ -21,14 +24,18 @@ from mlgate.checks.model.stats.fairness import GroupRate, group_rates, successes
 from mlgate.checks.model.stats.groups import GroupCounts
 from mlgate.checks.model.stats.intervals import (
     Interval,
-    bonferroni_level,
+    holm_level,
+    mover_ratio,
     newcombe_difference,
+    newcombe_pvalues,
     wilson,
 )
+from mlgate.checks.model.stats.scores import FloatArray
 from mlgate.core.metric import Comparison, ConfidenceInterval, Metric
 
 RATES: dict[FairnessMetric, tuple[GroupRate, ...]] = {
     FairnessMetric.DEMOGRAPHIC_PARITY_DIFFERENCE: (GroupRate.SELECTION_RATE,),
+    FairnessMetric.DEMOGRAPHIC_PARITY_RATIO: (GroupRate.SELECTION_RATE,),
     FairnessMetric.EQUAL_OPPORTUNITY_DIFFERENCE: (GroupRate.TRUE_POSITIVE_RATE,),
     FairnessMetric.EQUALIZED_ODDS_DIFFERENCE: (
         GroupRate.TRUE_POSITIVE_RATE,
@@ -107,14 +114,69 @@ def _describe_group(groups: GroupCounts, found: Disparity, index: int) -> str:
     return f"{groups.label(groups.keys[index])} ({hits / trials:.3f}, {trials:,} rows)"
 
 
+def _holm_words(pairs: int) -> str:
+    return f"Holm-adjusted over {pairs} comparison{'s' if pairs != 1 else ''}"
+
+
 def _sentence(groups: GroupCounts, worst: Disparity, ci: Interval, pairs: int) -> str:
     high = _describe_group(groups, worst, worst.high)
     low = _describe_group(groups, worst, worst.low)
-    plural = "s" if pairs != 1 else ""
     return (
         f"{RATE_WORDS[worst.rate]} differs by {worst.gap:.3f} between {high} and {low}, "
         f"{ci.level * 100:.4g}% CI {ci.low:.3f} to {ci.high:.3f} "
-        f"(Newcombe, Bonferroni-adjusted for {pairs} comparison{plural})"
+        f"(Newcombe, {_holm_words(pairs)})"
+    )
+
+
+def family_pvalues(groups: GroupCounts, found: list[Disparity], minimum: int) -> FloatArray:
+    """Newcombe p-values of every pair of eligible groups, for each rate of the metric."""
+    parts: list[FloatArray] = []
+    for disparity_found in found:
+        hits, trials = successes_trials(groups.counts, disparity_found.rate)
+        index = np.flatnonzero(eligible(groups, disparity_found.rate, minimum))
+        first, second = np.triu_indices(index.size, 1)
+        s, n = hits[index].astype(np.float64), trials[index].astype(np.float64)
+        parts.append(newcombe_pvalues((s[first], n[first]), (s[second], n[second])))
+    return np.concatenate(parts)
+
+
+def _worst_and_level(
+    groups: GroupCounts, metric: FairnessMetric, config: ModelConfig
+) -> tuple[Disparity, float, int] | None:
+    found = [d for r in RATES[metric] if (d := disparity(groups, r, config.min_group_size))]
+    if len(found) < len(RATES[metric]):
+        return None
+    worst = max(found, key=lambda d: d.gap)
+    pvalues = family_pvalues(groups, found, config.min_group_size)
+    high, low = _pair(groups, worst, worst.high), _pair(groups, worst, worst.low)
+    target = newcombe_pvalues(
+        (np.array([float(high[0])]), np.array([float(high[1])])),
+        (np.array([float(low[0])]), np.array([float(low[1])])),
+    )
+    return worst, holm_level(pvalues, float(target[0]), config.confidence), int(pvalues.size)
+
+
+def _ratio_metric(
+    groups: GroupCounts, worst: Disparity, level: float, pairs: int, threshold: float
+) -> Metric:
+    high, low = _pair(groups, worst, worst.high), _pair(groups, worst, worst.low)
+    ci = mover_ratio(low, high, level)
+    value = (low[0] / low[1]) / (high[0] / high[1]) if high[0] else 1.0
+    text = (
+        f"Selection rate of {_describe_group(groups, worst, worst.low)} is {value:.3f} times "
+        f"that of {_describe_group(groups, worst, worst.high)}, {level * 100:.4g}% CI "
+        f"{ci.low:.3f} to {ci.high:.3f} (MOVER-R, {_holm_words(pairs)}); "
+        f"must be at least {threshold:g}"
+    )
+    return Metric(
+        name=f"fairness.demographic_parity_ratio[{' x '.join(groups.attributes)}]",
+        value=value,
+        threshold=threshold,
+        comparison=Comparison.GE,
+        ci=ConfidenceInterval(low=ci.low, high=ci.high, level=level),
+        n=int(groups.counts.sum()),
+        description=text,
+        null_value=1.0,
     )
 
 
@@ -122,16 +184,16 @@ def disparity_metric(
     metric: FairnessMetric, groups: GroupCounts, config: ModelConfig
 ) -> Metric | None:
     """The metric of one disparity over one grouping, or None without two eligible groups."""
-    found = [d for r in RATES[metric] if (d := disparity(groups, r, config.min_group_size))]
-    if len(found) < len(RATES[metric]):
+    judged = _worst_and_level(groups, metric, config)
+    if judged is None:
         return None
-    worst = max(found, key=lambda d: d.gap)
-    pairs = sum(d.eligible * (d.eligible - 1) // 2 for d in found)
-    level = bonferroni_level(config.confidence, pairs)
+    worst, level, pairs = judged
+    threshold = config.fairness[metric]
+    if metric is FairnessMetric.DEMOGRAPHIC_PARITY_RATIO:
+        return _ratio_metric(groups, worst, level, pairs, threshold)
     ci = newcombe_difference(
         _pair(groups, worst, worst.high), _pair(groups, worst, worst.low), level
     )
-    threshold = config.fairness[metric]
     text = _sentence(groups, worst, ci, pairs) + f"; threshold {threshold:g}"
     return Metric(
         name=f"fairness.{metric.value}[{' x '.join(groups.attributes)}]",

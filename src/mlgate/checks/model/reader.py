@@ -51,6 +51,20 @@ def _csv_batches(
     yield from pacsv.open_csv(path, convert_options=convert)
 
 
+def available_columns(path: Path) -> tuple[str, ...]:
+    """The column names of one Parquet or CSV file (read from its schema or header)."""
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise ModelInputError(f"{path.name}: unsupported file type {suffix!r} (Parquet or CSV)")
+    try:
+        if suffix == ".csv":
+            options = pacsv.ConvertOptions(include_columns=[])
+            return tuple(pacsv.open_csv(path, convert_options=options).schema.names)
+        return tuple(pq.ParquetFile(path).schema_arrow.names)
+    except (pa.ArrowException, OSError) as error:
+        raise ModelInputError(f"{path.name}: cannot read: {error}") from None
+
+
 def iter_batches(
     path: Path, columns: Sequence[str], types: Mapping[str, pa.DataType], rows: int
 ) -> Iterator[pa.RecordBatch]:

@@ -8,8 +8,10 @@ Definitions (documented once, here):
   shares floored at ``1e-4`` so an empty bin counts as rare, not impossible.
 - **Jensen-Shannon distance** (base 2, in [0, 1]) over the same bins or categories, as
   ``scipy.spatial.distance.jensenshannon(r, c, base=2)``.
-- **KS**: ``scipy.stats.ks_2samp`` statistic; its p-value with Smirnov's asymptotic
-  distribution (``method="asymp"``), exact at these sample sizes to a few digits.
+- **KS**: ``scipy.stats.ks_2samp`` with its default ``method="auto"``: when both samples
+  have at most 10,000 values the rows are rebuilt from the sketch (bounded by that size)
+  and scipy computes its exact p-value; above, the statistic comes from the sketch's CDFs
+  and the p-value from Smirnov's distribution, exactly as scipy's ``auto`` switches.
 - **Chi-square**: Pearson's test of the 2 x K table reference/current by category
   (``scipy.stats.chi2_contingency(correction=False)``; categories absent from both dropped).
 - **Normalised Wasserstein**: ``scipy.stats.wasserstein_distance(reference, current)``
@@ -19,6 +21,7 @@ Definitions (documented once, here):
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,6 +31,8 @@ from mlgate.checks.model.stats.scores import FloatArray
 from mlgate.checks.model.stats.sketch import CategorySketch, NumericSketch
 
 PSI_FLOOR = 1e-4
+# scipy's ks_2samp(method="auto") is exact up to this many values per sample.
+KS_EXACT_MAX = 10_000
 DECILES = np.linspace(0.1, 0.9, 9)
 
 
@@ -42,7 +47,7 @@ class Drift:
     chi2_statistic: float = math.nan
     chi2_pvalue: float = math.nan
     wasserstein: float = math.nan
-    unseen_share: float = 0.0
+    unseen_share: float = math.nan  # categorical features only
     null_share_reference: float
     null_share_current: float
     n_reference: int
@@ -80,8 +85,19 @@ def decile_counts(reference: NumericSketch, sketch: NumericSketch) -> FloatArray
     return np.asarray(np.diff(cumulative), dtype=np.float64)
 
 
+def _rows(sketch: NumericSketch) -> FloatArray:
+    return np.repeat(sketch.values, sketch.counts)
+
+
 def ks_2samp(reference: NumericSketch, current: NumericSketch) -> tuple[float, float]:
-    """Two-sample KS statistic and asymptotic two-sided p-value."""
+    """Two-sample KS statistic and two-sided p-value, as ``scipy.stats.ks_2samp``."""
+    if max(reference.n, current.n) <= KS_EXACT_MAX:
+        with warnings.catch_warnings():
+            # scipy falls back to the asymptotic p-value when the exact one overflows
+            # and warns; that fallback is its documented default, so it is ours too.
+            warnings.simplefilter("ignore", RuntimeWarning)
+            result = stats.ks_2samp(_rows(reference), _rows(current))
+        return float(result.statistic), float(result.pvalue)
     points = np.union1d(reference.values, current.values)
     statistic = float(np.max(np.abs(reference.cdf_at(points) - current.cdf_at(points))))
     m, n = sorted([float(reference.n), float(current.n)], reverse=True)
