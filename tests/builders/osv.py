@@ -12,8 +12,12 @@ import json
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
+
+from jsonschema import Draft7Validator
+from referencing import Registry, Resource
 
 Json = dict[str, Any]
 Pair = tuple[str, str]
@@ -45,7 +49,8 @@ class Rec:
             "affected": [self._affected()],
         }
         if self.cvss:
-            record["severity"] = [{"type": "CVSS_V3", "score": self.cvss}]
+            kind = "CVSS_V4" if self.cvss.startswith("CVSS:4.0/") else "CVSS_V3"
+            record["severity"] = [{"type": kind, "score": self.cvss}]
         if self.rating:
             record["database_specific"] = {"severity": self.rating}
         if self.withdrawn:
@@ -155,3 +160,20 @@ def write_distribution(site: Path, name: str, version: str, *metadata_lines: str
     headers = ["Metadata-Version: 2.4", f"Name: {name}", f"Version: {version}", *metadata_lines]
     (info / "METADATA").write_text("\n".join(headers) + "\n\n", encoding="utf-8")
     return info
+
+
+CYCLONEDX_SCHEMAS = Path(__file__).resolve().parents[1] / "schemas" / "cyclonedx"
+
+
+@cache
+def _cyclonedx_validator() -> Draft7Validator:
+    documents = {p.name: json.loads(p.read_text()) for p in CYCLONEDX_SCHEMAS.glob("*.json")}
+    registry: Registry[Any] = Registry().with_resources(
+        (doc["$id"], Resource.from_contents(doc)) for doc in documents.values()
+    )
+    return Draft7Validator(documents["bom-1.6.schema.json"], registry=registry)
+
+
+def cyclonedx_errors(document: Json) -> list[str]:
+    """Every CycloneDX 1.6 schema violation of ``document``, as sorted messages."""
+    return sorted(str(error.message) for error in _cyclonedx_validator().iter_errors(document))

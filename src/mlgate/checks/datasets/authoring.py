@@ -59,5 +59,9 @@ def record_lineage(
         for dataset_id, path in inputs
     ]
     lineage = Lineage(run=run, purpose=purpose, inputs=items)
-    _write_atomically(manifest, json.dumps(lineage.model_dump(mode="json"), indent=2) + "\n")
+    # Only what was recorded: no null fields, no reader-only flags.
+    body = lineage.model_dump(
+        mode="json", exclude_none=True, exclude={"inputs": {"__all__": {"optional"}}}
+    )
+    _write_atomically(manifest, json.dumps(body, indent=2) + "\n")
     return lineage

@@ -1,7 +1,8 @@
 """The ``datasets`` check: training lineage uses only approved datasets, exactly as approved.
 
-Lineage manifests (``lineage.json``/``.yaml``, ``*.lineage.json``) are read from
-``paths``; each input is looked up in the registry (``registry``) by id, or by its path
+Lineage manifests (``lineage.json``/``.yaml``, ``*.lineage.json``), MLflow run exports
+(``*.mlflow-run.json``) and SLSA provenance (``*.provenance.json``, ``*.slsa.json``) are
+read from ``paths``; each input is looked up in the registry (``registry``) by id, or by its path
 when it names a registered location. Content digests are recomputed from the data on
 disk (files hashed in parallel) and compared with the approved digest. A registry or
 manifest that cannot be read, or a data path outside the project, is an error.
@@ -31,6 +32,11 @@ DEFAULT_INCLUDE = [
     "lineage.yml",
     "*.lineage.json",
     "*.lineage.yaml",
+    "mlflow-run.json",
+    "*.mlflow-run.json",
+    "provenance.json",
+    "*.provenance.json",
+    "*.slsa.json",
 ]
 
 
@@ -92,7 +98,9 @@ class _Scan:
         if not lineage.inputs:
             self.collected.findings.append(self._judge.no_lineage(display, lineage.run))
         for item in lineage.inputs:
-            use = Use(item=item, purpose=lineage.purpose, manifest=display)
+            if item.optional and self._judge.lookup(item) is None:
+                continue  # a SLSA dependency the registry does not know: code, not data
+            use = Use(item=item, purpose=item.purpose or lineage.purpose, manifest=display)
             findings, errors = self._judge.judge(use, self._digest)
             self.collected.findings.extend(findings)
             self.collected.errors.extend(errors)

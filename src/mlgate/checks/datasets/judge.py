@@ -57,6 +57,22 @@ def _finding(rule: Rule, use: Use, dataset_id: str, message: str, key: str = "")
     )
 
 
+def find_entry(
+    registry: dict[str, Registered], item: LineageInput, root: Path
+) -> Registered | None:
+    """The registry entry ``item`` names by id, else the one whose location is its path."""
+    if item.id is not None:
+        return registry.get(item.id)
+    if item.path is None:
+        return None
+    if item.is_remote:
+        return next((e for e in registry.values() if e.dataset.location == item.path), None)
+    wanted = (root / item.path).resolve()
+    return next(
+        (e for e in registry.values() if e.is_local and e.local_path.resolve() == wanted), None
+    )
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Judge:
     """Decides which findings one lineage input deserves."""
@@ -73,16 +89,8 @@ class Judge:
         return _finding(NO_LINEAGE, use, "-", message)
 
     def lookup(self, item: LineageInput) -> Registered | None:
-        """The registry entry ``item`` names by id, else the one whose location is its path."""
-        if item.id is not None:
-            return self.registry.get(item.id)
-        if item.path is None:
-            return None
-        wanted = (self.root / item.path).resolve()
-        return next(
-            (e for e in self.registry.values() if e.is_local and e.local_path.resolve() == wanted),
-            None,
-        )
+        """The registry entry ``item`` names (see :func:`find_entry`)."""
+        return find_entry(self.registry, item, self.root)
 
     def judge(self, use: Use, digest: Digester) -> tuple[list[Finding], list[str]]:
         """Findings for one input, and errors that stopped its content check."""
@@ -152,6 +160,8 @@ class Judge:
         return [], []
 
     def _data_path(self, use: Use, entry: Registered) -> Path | None:
+        if use.item.is_remote:
+            return None  # remote content is vouched for by the recorded digest only
         if use.item.path is not None:
             return self.root / use.item.path
         return entry.local_path if entry.is_local else None

@@ -1,5 +1,8 @@
 """Training lineage manifests: which datasets a run used, by id and path.
 
+Besides mlgate's own manifest, MLflow run exports and SLSA provenance are read too
+(:mod:`.sources`); all three become the same :class:`Lineage`.
+
 A manifest is JSON or YAML::
 
     run: churn-nightly-2026-01-01
@@ -31,6 +34,15 @@ class LineageInput(BaseModel):
     id: str | None = None
     path: str | None = None
     digest: str | None = None
+    # Set by sources that know each input's role (MLflow's context tag); else the run's.
+    purpose: str | None = None
+    # Kept only when the registry knows it (SLSA dependencies may be code or images).
+    optional: bool = False
+
+    @property
+    def is_remote(self) -> bool:
+        """Whether ``path`` is a URI (``s3://``, ``https://``...) rather than a local path."""
+        return self.path is not None and "://" in self.path
 
 
 class Lineage(BaseModel):
@@ -56,15 +68,28 @@ def _data(path: Path) -> object:
         except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as error:
             raise LineageError(f"invalid JSON: {error}") from None
     try:
-        return read_yaml(path).data
+        return read_yaml(path, expected="`inputs:`").data
     except PolicyError as error:
         raise LineageError(error.bare_message) from None
 
 
 def read_lineage(path: Path) -> Lineage:
-    """Parse and validate one lineage manifest."""
+    """Parse and validate one lineage manifest, MLflow run export or SLSA provenance."""
+    # Imported here: the sources build this module's Lineage, so a top-level import cycles.
+    from mlgate.checks.datasets.sources import (
+        is_mlflow,
+        is_slsa,
+        lineage_from_mlflow,
+        lineage_from_slsa,
+    )
+
+    data = _data(path)
     try:
-        return Lineage.model_validate(_data(path))
+        if is_mlflow(data):
+            return lineage_from_mlflow(data)
+        if is_slsa(data):
+            return lineage_from_slsa(data)
+        return Lineage.model_validate(data)
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "manifest"

@@ -116,7 +116,11 @@ def _registry_files(path: Path, display: str) -> list[Path]:
 
 
 def _read_file(path: Path, display: str) -> list[Registered]:
-    document = read_yaml(path)
+    try:
+        document = read_yaml(path, expected="`datasets:`")
+    except PolicyError as error:
+        # Reports show project-relative paths, never the machine's absolute ones.
+        raise PolicyError(error.bare_message, path=display, line=error.line) from None
     try:
         datasets = _RegistryFile.model_validate(document.data).datasets
     except ValidationError as error:

@@ -18,6 +18,7 @@ from uuid import UUID
 from cyclonedx.model import HashAlgorithm, HashType, Property
 from cyclonedx.model.bom import Bom, BomMetaData
 from cyclonedx.model.component import Component, ComponentType
+from cyclonedx.model.license import LicenseExpression
 from cyclonedx.output.json import JsonV1Dot6
 from packageurl import PackageURL
 
@@ -33,12 +34,18 @@ _TYPES = {
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ArtifactComponent:
-    """A model file or dataset the gate judged, with its content digest."""
+    """A model file or dataset the gate judged, with its content digest.
+
+    ``sha256`` is ``None`` only when no digest is known (remote data the run did not
+    record); ``properties`` are extra ``mlgate:`` facts, such as where the digest came from.
+    """
 
     name: str
     kind: ArtifactKind
-    sha256: str
+    sha256: str | None
     path: str | None = None
+    license: str | None = None
+    properties: tuple[tuple[str, str], ...] = ()
 
 
 def _library(name: str, version: str, declared_in: list[str]) -> Component:
@@ -54,14 +61,19 @@ def _library(name: str, version: str, declared_in: list[str]) -> Component:
 
 
 def _artifact(artifact: ArtifactComponent) -> Component:
-    digest = artifact.sha256.removeprefix("sha256:")
-    properties = [Property(name="mlgate:path", value=artifact.path)] if artifact.path else []
+    pairs = ([("path", artifact.path)] if artifact.path else []) + list(artifact.properties)
+    hashes = []
+    if artifact.sha256 is not None:
+        digest = artifact.sha256.removeprefix("sha256:")
+        hashes.append(HashType(alg=HashAlgorithm.SHA_256, content=digest))
+    licenses = [LicenseExpression(artifact.license)] if artifact.license else []
     return Component(
         type=_TYPES[artifact.kind],
         name=artifact.name,
         bom_ref=f"{artifact.kind}:{artifact.name}",
-        hashes=[HashType(alg=HashAlgorithm.SHA_256, content=digest)],
-        properties=properties,
+        hashes=hashes,
+        licenses=licenses,
+        properties=[Property(name=f"mlgate:{key}", value=value) for key, value in pairs],
     )
 
 

@@ -138,15 +138,21 @@ def _read_text(path: Path) -> str:
         raise PolicyError(f"cannot be read ({error.strerror})", path=str(path)) from None
 
 
-def read_yaml(path: Path) -> PolicyDocument:
-    """Parse a YAML policy file, refusing duplicate keys and non-mapping documents."""
+def read_yaml(path: Path, *, expected: str = "`gates:`") -> PolicyDocument:
+    """Parse a YAML policy file, refusing duplicate keys and non-mapping documents.
+
+    ``expected`` names the top-level key the error messages ask for, so other YAML
+    documents read this way (dataset registries, lineage) get a fitting hint.
+    """
     text = _read_text(path)
     try:
         loader = yaml.SafeLoader(text)
         try:
             node = loader.get_single_node()
             if node is None:
-                raise PolicyError("the file is empty; it needs at least `gates:`", path=str(path))
+                raise PolicyError(
+                    f"the file is empty; it needs at least {expected}", path=str(path)
+                )
             _check_duplicates(node, path)
             if _expanded_size(node, {}) > MAX_EXPANDED_NODES:
                 raise PolicyError(
@@ -166,7 +172,9 @@ def read_yaml(path: Path) -> PolicyDocument:
     except RecursionError:
         raise PolicyError("invalid YAML: nested too deeply", path=str(path)) from None
     if not isinstance(data, dict):
-        raise PolicyError("the top level must be a mapping with `gates:`", path=str(path), line=1)
+        raise PolicyError(
+            f"the top level must be a mapping with {expected}", path=str(path), line=1
+        )
     return PolicyDocument(path=path, data=data, root_node=node)
 
 

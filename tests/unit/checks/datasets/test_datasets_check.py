@@ -150,6 +150,18 @@ def test_unreadable_registry_and_manifest_are_errors(project: Path) -> None:
     assert error.startswith("dataset registry: datasets.yaml:2: datasets.0.digest: Field required")
 
 
+def test_non_mapping_registry_and_lineage_name_their_own_top_level_key(project: Path) -> None:
+    (project / "datasets.yaml").write_text("")
+    assert run_check(project).errors == (
+        "dataset registry: datasets.yaml: the file is empty; it needs at least `datasets:`",
+    )
+    write_registry(project / "datasets.yaml", [])
+    (project / "lineage.yaml").write_text("- churn\n")
+    assert run_check(project).errors == (
+        "lineage.yaml: the top level must be a mapping with `inputs:`",
+    )
+
+
 def test_registry_directory_and_duplicate_ids(project: Path) -> None:
     registry = project / "registry"
     write_registry(

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from mlgate.checks.deps.osv.cvss import CvssError, base_score_v3, severity_of_score
+from mlgate.checks.deps.osv.cvss4 import base_score_v4
 from mlgate.checks.deps.osv.records import Advisory
 from mlgate.core.finding import Severity
 
@@ -28,13 +29,17 @@ class Rated:
     basis: str
 
 
+_SCORERS = {"CVSS_V3": base_score_v3, "CVSS_V4": base_score_v4}
+
+
 def _from_vectors(advisory: Advisory) -> Rated | None:
     best: Rated | None = None
     for kind, vector in advisory.vectors:
-        if kind != "CVSS_V3":
-            continue  # CVSS v4 needs the macrovector table; the record's rating stands in
+        scorer = _SCORERS.get(kind)
+        if scorer is None:
+            continue  # CVSS v2 and Ubuntu ratings: the record's own rating stands in
         try:
-            score = base_score_v3(vector)
+            score = scorer(vector)
         except CvssError:
             continue
         rated = Rated(severity=severity_of_score(score), basis=f"{vector[:8]} {score:.1f}")
