@@ -74,10 +74,74 @@ def _add_verify_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     )
 
 
+def _add_supply_chain_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    sbom = sub.add_parser("sbom", help="write a CycloneDX SBOM of what the gates judge")
+    sbom.add_argument("gates", nargs="*", metavar="GATE", help="gates to cover (default: all)")
+    sbom.add_argument("-p", "--policy", metavar="FILE", help="policy file (default: mlgate.yaml)")
+    sbom.add_argument("-o", "--output", metavar="PATH", help="file (default: REPORT_DIR/"
+                      "mlgate.cdx.json; - for stdout)")  # fmt: skip
+    db = sub.add_parser("db", help="manage the offline OSV advisory database")
+    update = db.add_subparsers(dest="db_command", required=True).add_parser(
+        "update", help="download OSV's archive (or install --archive) atomically"
+    )
+    update.add_argument("--ecosystem", default="PyPI", help="OSV ecosystem (default PyPI)")
+    update.add_argument("--dest", metavar="PATH", help="where all.zip goes "
+                        "(default .mlgate-cache/osv/ECOSYSTEM/all.zip)")  # fmt: skip
+    update.add_argument("--archive", metavar="ZIP", help="install this archive, no download")
+    datasets = sub.add_parser("datasets", help="dataset content digests and approvals")
+    verbs = datasets.add_subparsers(dest="datasets_command", required=True)
+    digest = verbs.add_parser("digest", help="content digest of a file or directory tree")
+    digest.add_argument("path", metavar="PATH", help="file or directory")
+    digest.add_argument("-j", "--workers", type=int, metavar="N", help="hashing threads")
+    digest.add_argument("--manifest", action="store_true", help="print the per-file manifest")
+    digest.add_argument("--no-progress", action="store_true", help="no progress bar")
+    approve = verbs.add_parser("approve", help="add a dataset to the approved registry")
+    approve.add_argument("id", metavar="ID", help="dataset id")
+    approve.add_argument("--location", required=True, help="path (relative to the registry) or URI")
+    approve.add_argument("--license", required=True, help="license id, e.g. CC-BY-4.0")
+    approve.add_argument("--owner", required=True, help="accountable owner")
+    approve.add_argument("--until", required=True, metavar="DATE", help="approval expiry")
+    approve.add_argument("--from", dest="approved_from", metavar="DATE", help="approval start")
+    approve.add_argument("--pii", default="none", help="none|pseudonymous|personal|sensitive")
+    approve.add_argument("--purpose", dest="purposes", action="append", help="allowed purpose")
+    approve.add_argument("--digest", help="approved digest (default: computed from --location)")
+    approve.add_argument("--registry", default="datasets.yaml", help="registry file")
+    lineage = sub.add_parser("lineage", help="record which datasets a training run read")
+    record = lineage.add_subparsers(dest="lineage_command", required=True).add_parser(
+        "record", help="write a lineage manifest with content digests"
+    )
+    record.add_argument("--input", dest="inputs", action="append", required=True,
+                        metavar="ID=PATH", help="dataset read by the run (repeatable)")  # fmt: skip
+    record.add_argument("--run", required=True, help="run name or id")
+    record.add_argument("--purpose", default="training", help="purpose (default training)")
+    record.add_argument("-o", "--output", default="lineage.json", help="manifest file")
+    record.add_argument("--root", default=".", help="directory the input paths are under")
+
+
+def _add_model_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    model = sub.add_parser("model", help="helpers of the model check (reference profiles)")
+    actions = model.add_subparsers(dest="model_command", metavar="ACTION", required=True)
+    profile = actions.add_parser("profile", help="store the drift reference profile as JSON")
+    profile.add_argument("data", nargs="+", metavar="DATA", help="Parquet or CSV files")
+    profile.add_argument("-o", "--output", required=True, metavar="FILE", help="profile to write")
+    for option in ("numeric", "categorical"):
+        profile.add_argument(
+            f"--{option}", action="append", default=[], metavar="COL",
+            help=f"{option} feature column (repeatable, or comma-separated)",
+        )  # fmt: skip
+    profile.add_argument("--label", metavar="COL", help="0/1 label column (label drift)")
+    profile.add_argument("--prediction", metavar="COL", help="model score column (its drift)")
+    profile.add_argument("--batch-rows", type=int, default=65536, help=argparse.SUPPRESS)
+
+
 def _subcommands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     run = sub.add_parser("run", help="run gates of the policy and decide pass/block")
     run.add_argument("gates", nargs="*", metavar="GATE", help="gates to run (default: all)")
     _add_run_options(run)
+    run.add_argument(
+        "--changed-since", metavar="REF", help="pull-request mode: report only findings on "
+        "lines changed since the merge base of REF and HEAD (`auto`: the CI's target branch)",
+    )  # fmt: skip
     _add_output_options(run)
     _add_attest_options(run)
 
@@ -109,6 +173,9 @@ def _subcommands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     baseline.add_argument("-o", "--output", metavar="PATH", help="baseline file to write")
 
     _add_verify_parser(sub)
+    _add_model_parser(sub)
+    _add_supply_chain_parsers(sub)
+    _add_artifacts_parser(sub)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -157,6 +224,59 @@ def _verify_commands() -> ModuleType:
     return verify
 
 
+def _scan_image_commands() -> ModuleType:
+    from mlgate.cli import scan_image
+
+    return scan_image
+
+
+def _sbom_commands() -> ModuleType:
+    from mlgate.cli import sbom
+
+    return sbom
+
+
+def _db_commands() -> ModuleType:
+    from mlgate.cli import db
+
+    return db
+
+
+def _datasets_commands() -> ModuleType:
+    from mlgate.cli import datasets
+
+    return datasets
+
+
+def _model_commands() -> ModuleType:
+    from mlgate.cli import model
+
+    return model
+
+
+def _add_artifacts_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The ``artifacts`` command group and its two actions."""
+    group = sub.add_parser("artifacts", help="digest manifests of model directories")
+    actions = group.add_subparsers(dest="artifacts_command", metavar="ACTION", required=True)
+    manifest = actions.add_parser("manifest", help="write the sha256 manifest of a directory")
+    manifest.add_argument("directory", metavar="DIR", help="model directory")
+    manifest.add_argument("-o", "--output", default="-", metavar="FILE", help="file (- stdout)")
+    manifest.add_argument(
+        "--ignore", action="append", default=[], metavar="GLOB", help="path left out (repeatable)"
+    )
+    manifest.add_argument("-j", "--workers", type=int, metavar="N", help="hashing threads")
+    verify = actions.add_parser("verify", help="compare a directory with its manifest")
+    verify.add_argument("directory", metavar="DIR", help="model directory")
+    verify.add_argument("--manifest", required=True, metavar="FILE", help="manifest to check")
+    verify.add_argument("-j", "--workers", type=int, metavar="N", help="hashing threads")
+
+
+def _artifacts_commands() -> ModuleType:
+    from mlgate.cli import artifacts
+
+    return artifacts
+
+
 # Each subcommand module is imported only when one of its commands runs.
 _MODULES: dict[str, Callable[[], ModuleType]] = {
     "run": _run_commands,
@@ -168,6 +288,13 @@ _MODULES: dict[str, Callable[[], ModuleType]] = {
     "checks": _explain_commands,
     "report": _report_commands,
     "verify": _verify_commands,
+    "model": _model_commands,
+    "sbom": _sbom_commands,
+    "db": _db_commands,
+    "datasets": _datasets_commands,
+    "lineage": _datasets_commands,
+    "artifacts": _artifacts_commands,
+    "scan_image": _scan_image_commands,
 }
 
 
@@ -186,7 +313,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(stop.code or 0)
     from mlgate.cli.errors import guarded
 
-    return int(guarded(lambda: _handler(args.command)(args), verbose=args.verbose))
+    # `mlgate scan image REF` runs a scanner first; `mlgate scan CHECK PATHS` does not.
+    command = "scan_image" if args.command == "scan" and args.check == "image" else args.command
+    return int(guarded(lambda: _handler(command)(args), verbose=args.verbose))
 
 
 def console_main() -> None:
