@@ -12,7 +12,7 @@ import math
 from mlgate.core.finding import ArtifactLocation, DatasetLocation, Finding
 from mlgate.core.metric import Metric
 from mlgate.core.rule import Rule
-from mlgate.core.verdict import WaiverRecord
+from mlgate.core.verdict import Verdict, WaiverRecord
 
 # Placeholders that do not validate as a date force a reviewer to edit the pasted waiver.
 EXPIRES_PLACEHOLDER = "YYYY-MM-DD"
@@ -108,4 +108,17 @@ def waiver_sentence(waiver: WaiverRecord) -> str:
     return (
         f"#{waiver.index} {waiver.rule}{scope_text} by {waiver.owner} "
         f"until {waiver.expires.isoformat()}: {waiver.reason}"
+    )
+
+
+def change_scope_sentence(verdict: Verdict) -> str | None:
+    """How a pull-request-mode run was narrowed, or ``None`` for a full run."""
+    scope = verdict.changed_since
+    if scope is None:
+        return None
+    left_out = sum(gate.findings_outside_changes for gate in verdict.gates)
+    return (
+        f"Pull-request mode: only findings on lines changed since {scope.since} "
+        f"({scope.changed_files} changed files) were judged; {left_out} finding(s) elsewhere "
+        "were left out and are judged by the scheduled full run."
     )

@@ -14,7 +14,13 @@ from mlgate.core.finding import Finding, describe_location
 from mlgate.core.verdict import Disposition, GateVerdict, Verdict
 from mlgate.reporters.base import find_rule, gate_items, most_severe_first
 from mlgate.reporters.escaping import markdown_code, markdown_inline
-from mlgate.reporters.explain import fix_for, measured, requirement, waiver_sentence
+from mlgate.reporters.explain import (
+    change_scope_sentence,
+    fix_for,
+    measured,
+    requirement,
+    waiver_sentence,
+)
 from mlgate.reporters.summary import (
     check_errors,
     describe_counts,
@@ -171,6 +177,10 @@ def _document(verdict: Verdict) -> Iterator[Line]:
     yield f"# mlgate verdict: {verdict.outcome.value.upper()}", False
     yield "", False
     yield markdown_inline(verdict_sentence(verdict), 1000), False
+    scope = change_scope_sentence(verdict)
+    if scope is not None:
+        yield "", False
+        yield markdown_inline(scope, 1000), False
     yield from _gates_table(verdict)
     for gate in verdict.gates:
         yield from _gate_section(gate)

@@ -29,6 +29,7 @@ from mlgate.core.verdict import (
 from mlgate.reporters.base import Item, find_rule, most_severe_first
 from mlgate.reporters.escaping import one_line, shorten
 from mlgate.reporters.explain import (
+    change_scope_sentence,
     fix_for,
     metric_sentence,
     rule_title,
@@ -181,6 +182,9 @@ def _gate_block(gate: GateVerdict) -> Iterator[Padding | Text]:
 def _document(verdict: Verdict) -> Iterator[Padding | Text]:
     yield _line(0, (f"mlgate {verdict.tool_version}", "bold"), f"  run {verdict.created_at}")
     yield _line(0, verdict_sentence(verdict))
+    scope = change_scope_sentence(verdict)
+    if scope is not None:
+        yield _line(0, (scope, "yellow"))
     for gate in verdict.gates:
         yield _line(0, "")
         yield from _gate_block(gate)

@@ -12,9 +12,11 @@ from builders.verdicts import (
     realistic_verdict,
     verdicts,
 )
+from mlgate.core.changes import ChangeScope
 from mlgate.core.verdict import Verdict
 from mlgate.reporters.escaping import markdown_code, markdown_inline
 from mlgate.reporters.markdown import MAX_BYTES, MarkdownReporter
+from mlgate.reporters.terminal import TerminalReporter
 
 
 def _text(verdict: Verdict, max_bytes: int = MAX_BYTES) -> str:
@@ -111,3 +113,19 @@ def test_every_summary_fits_and_carries_no_raw_html(verdict: Verdict) -> None:
     # Code spans show their content literally; everywhere else HTML must be entities.
     outside_code = re.sub(r"(`+).*?\1", "", data.decode("utf-8"))
     assert "<" not in outside_code
+
+
+def test_pull_request_mode_is_stated_in_terminal_and_markdown() -> None:
+    verdict = realistic_verdict()
+    gates = tuple(replace(g, findings_outside_changes=3) for g in verdict.gates)
+    scoped = replace(
+        verdict,
+        gates=gates,
+        changed_since=ChangeScope(since="main", base="abc123", changed_files=2),
+    )
+    expected = "only findings on lines changed since main (2 changed files) were judged"
+    for reporter in (MarkdownReporter(), TerminalReporter()):
+        text = reporter.render(scoped).decode()
+        assert expected in " ".join(text.split())
+        assert f"{3 * len(gates)} finding(s) elsewhere were left out" in " ".join(text.split())
+        assert expected not in " ".join(reporter.render(verdict).decode().split())
