@@ -224,6 +224,10 @@ def _result(item: Item, index: dict[str, int], verdict: Verdict) -> dict[str, An
     }
     if finding.tags:
         result["properties"]["tags"] = list(dict.fromkeys(finding.tags))
+    # The check's own details (an opcode path, a commit) and the already-redacted evidence.
+    result["properties"].update({f"mlgate/{key}": value for key, value in finding.properties})
+    if finding.evidence:
+        result["properties"]["mlgate/evidence"] = finding.evidence
     if finding.fingerprint:
         result["partialFingerprints"] = {FINGERPRINT_KEY: finding.fingerprint}
     if finding.flow:

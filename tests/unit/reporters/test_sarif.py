@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from typing import Any
 
@@ -217,3 +218,25 @@ def test_every_verdict_is_valid_sarif_with_relative_uris(verdict: Verdict) -> No
             assert uri
             assert not uri.startswith("/")
             assert ":" not in uri.split("/")[0]
+
+
+def test_check_properties_and_redacted_evidence_reach_the_result() -> None:
+    verdict = realistic_verdict()
+    gate = verdict.gates[0]
+    check = gate.checks[0]
+    judged = check.findings[0]
+    detailed = replace(
+        judged,
+        finding=replace(
+            judged.finding,
+            evidence="ghp_… (40 chars)",
+            properties=(("opcode_path", "GLOBAL os system @2 -> REDUCE @23"),),
+        ),
+    )
+    checks = (replace(check, findings=(detailed, *check.findings[1:])), *gate.checks[1:])
+    verdict = replace(verdict, gates=(replace(gate, checks=checks), *verdict.gates[1:]))
+    document = json.loads(SarifReporter().render(verdict))
+    results = [r for run in document["runs"] for r in run["results"]]
+    (result,) = [r for r in results if "mlgate/opcode_path" in r["properties"]]
+    assert result["properties"]["mlgate/opcode_path"] == "GLOBAL os system @2 -> REDUCE @23"
+    assert result["properties"]["mlgate/evidence"] == "ghp_… (40 chars)"
