@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+from mlgate.formats.lz4 import FRAME_MAGIC, xxh32
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Member:
@@ -152,7 +154,89 @@ def compress(data: bytes, codec: str) -> bytes:
         return lzma.compress(data, lzma.FORMAT_XZ)
     if codec == "lzma":
         return lzma.compress(data, lzma.FORMAT_ALONE)
+    if codec == "lz4":
+        return lz4_frame(data)
     raise ValueError(codec)
+
+
+# --- LZ4 (joblib's ``compress="lz4"`` writes LZ4 frames) ----------------------------
+
+
+def _lz4_extra(out: bytearray, value: int) -> None:
+    while value >= 255:
+        out.append(255)
+        value -= 255
+    out.append(value)
+
+
+def _lz4_sequence(out: bytearray, literals: bytes, offset: int, match: int) -> None:
+    extra = match - 4
+    out.append(min(len(literals), 15) << 4 | (min(extra, 15) if offset else 0))
+    if len(literals) >= 15:
+        _lz4_extra(out, len(literals) - 15)
+    out += literals
+    if offset:
+        out += offset.to_bytes(2, "little")
+        if extra >= 15:
+            _lz4_extra(out, extra - 15)
+
+
+def lz4_block(data: bytes) -> bytes:
+    """A greedy LZ4 block compressor (spec: the last 5 bytes are literals, last match
+    starts at least 12 bytes before the end)."""
+    out, table = bytearray(), dict[bytes, int]()
+    anchor = pos = 0
+    while pos < len(data) - 12:
+        key = data[pos : pos + 4]
+        candidate, table[key] = table.get(key), pos
+        if candidate is None or pos - candidate > 65535:
+            pos += 1
+            continue
+        match = 4
+        while pos + match < len(data) - 5 and data[candidate + match] == data[pos + match]:
+            match += 1
+        _lz4_sequence(out, data[anchor:pos], pos - candidate, match)
+        pos = anchor = pos + match
+    _lz4_sequence(out, data[anchor:], 0, 4)
+    return bytes(out)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Lz4Options:
+    """Frame descriptor flags and block layout of :func:`lz4_frame`."""
+
+    block_code: int = 4
+    independent: bool = True
+    block_checksum: bool = False
+    content_checksum: bool = True
+    content_size: bool = False
+    stored: bool = False
+
+
+def lz4_frame(data: bytes, options: Lz4Options | None = None) -> bytes:
+    """An LZ4 frame of ``data`` as ``lz4.frame.compress`` writes it (checksums included)."""
+    opts = options or Lz4Options()
+    flg = 0x40 | opts.independent << 5 | opts.block_checksum << 4
+    flg |= opts.content_size << 3 | opts.content_checksum << 2
+    descriptor = bytes([flg, opts.block_code << 4])
+    if opts.content_size:
+        descriptor += len(data).to_bytes(8, "little")
+    out = bytearray(FRAME_MAGIC + descriptor + bytes([xxh32(descriptor) >> 8 & 0xFF]))
+    size = 1 << (8 + 2 * opts.block_code)
+    for start in range(0, len(data), size):
+        chunk = data[start : start + size]
+        body = chunk if opts.stored else lz4_block(chunk)
+        # Incompressible data is stored, as the reference writer does: a compressed block
+        # may not exceed the block maximum size.
+        stored = opts.stored or len(body) >= len(chunk)
+        body = chunk if stored else body
+        out += (len(body) | (0x80000000 if stored else 0)).to_bytes(4, "little") + body
+        if opts.block_checksum:
+            out += xxh32(body).to_bytes(4, "little")
+    out += bytes(4)
+    if opts.content_checksum:
+        out += xxh32(data).to_bytes(4, "little")
+    return bytes(out)
 
 
 def npy(descr: object, shape: tuple[int, ...], body: bytes, *, version: int = 1) -> bytes:

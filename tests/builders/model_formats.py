@@ -111,6 +111,8 @@ class OnnxNode:
     op_type: str
     domain: str = ""
     subgraph: list[OnnxNode] = field(default_factory=list)
+    strings: tuple[str, ...] = ()
+    doc_string: str = ""
 
 
 def _node(node: OnnxNode) -> bytes:
@@ -120,6 +122,12 @@ def _node(node: OnnxNode) -> bytes:
     if node.subgraph:
         graph = b"".join(pb_bytes(1, _node(inner)) for inner in node.subgraph)
         data += pb_bytes(5, pb_bytes(1, "then_branch") + pb_int(20, 5) + pb_bytes(6, graph))
+    if node.strings:
+        # AttributeProto: name (1), type STRINGS (20 = 8), strings (9), as LabelEncoder has.
+        values = b"".join(pb_bytes(9, text) for text in node.strings)
+        data += pb_bytes(5, pb_bytes(1, "keys_strings") + pb_int(20, 8) + values)
+    if node.doc_string:
+        data += pb_bytes(6, node.doc_string)
     return data
 
 
@@ -136,6 +144,8 @@ def onnx_model(
     opsets: tuple[tuple[str, int], ...] = (("", 17),),
     nodes: tuple[OnnxNode, ...] = (OnnxNode("Relu"),),
     external: tuple[str, ...] = (),
+    doc_string: str = "",
+    metadata_props: tuple[tuple[str, str], ...] = (),
 ) -> bytes:
     """A ModelProto: ir_version, producer, graph (nodes + initializers), opset imports."""
     graph = b"".join(pb_bytes(1, _node(n)) for n in nodes) + pb_bytes(2, "main")
@@ -144,6 +154,10 @@ def onnx_model(
     model = pb_int(1, 8) + pb_bytes(2, "pytorch") + pb_bytes(3, "2.5.0") + pb_bytes(7, graph)
     for domain, version in opsets:
         model += pb_bytes(8, (pb_bytes(1, domain) if domain else b"") + pb_int(2, version))
+    if doc_string:
+        model += pb_bytes(6, doc_string)
+    for key, value in metadata_props:
+        model += pb_bytes(14, pb_bytes(1, key) + pb_bytes(2, value))
     return model
 
 

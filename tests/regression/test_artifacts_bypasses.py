@@ -145,3 +145,20 @@ def test_ext_opcode_after_copyreg_add_extension(tmp_path: Path) -> None:
         ("ART002", None, 2),
         ("ART002", None, 42),
     ]
+
+
+def test_payload_after_a_malformed_first_pickle_is_still_judged(tmp_path: Path) -> None:
+    # Issue 4 "broken streams": a scanner that stops at the first parse failure misses a
+    # payload a looping loader reaches; the scan resyncs on the next PROTO opcode.
+    broken = b"\x80\x04\xff"
+    assert _findings(tmp_path, "model.pkl", broken + PAYLOAD) == [
+        ("ART002", None, len(broken) + 2),
+        ("ART010", None, 2),
+    ]
+
+
+def test_lz4_compressed_joblib_payload_is_decoded(tmp_path: Path) -> None:
+    # Issue 4 "compressed joblib": joblib's compress="lz4" wrapper was fail-closed only.
+    assert _findings(tmp_path, "model.joblib", zb.compress(PAYLOAD, "lz4")) == [
+        ("ART002", "<lz4>", 2)
+    ]

@@ -33,6 +33,7 @@ _FORMAT_CODECS: dict[Format, Codec] = {
     Format.BZIP2: "bzip2",
     Format.XZ: "xz",
     Format.LZMA: "lzma",
+    Format.LZ4: "lz4",
 }
 
 
@@ -94,7 +95,7 @@ def unwrap(span: Span, fmt: Format, budget: UnpackBudget) -> Unwrapped:
     """Decompress a gzip/zlib/bz2/xz/lzma wrapper (joblib's ``compress=``).
 
     Raises:
-        ContainerError: unsupported (lz4 needs the ``lz4`` package) or corrupt data.
+        ContainerError: an unsupported wrapper, or corrupt data.
     """
     codec = _FORMAT_CODECS.get(fmt)
     if codec is None:

@@ -1,4 +1,4 @@
-"""Bounded streaming decompression of gzip, bz2, xz, lzma, zlib and raw deflate.
+"""Bounded streaming decompression of gzip, bz2, xz, lzma, zlib, raw deflate and LZ4 frames.
 
 Output is produced in chunks and accounted against an :class:`UnpackBudget` as it
 grows, so a bomb stops at the limit instead of filling memory.
@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from mlgate.formats.limits import UnpackBudget
+from mlgate.formats.lz4 import Lz4Error, decode_frames
 from mlgate.formats.span import Span
 
-Codec = Literal["gzip", "zlib", "deflate", "bzip2", "xz", "lzma", "zip-lzma"]
+Codec = Literal["gzip", "zlib", "deflate", "bzip2", "xz", "lzma", "zip-lzma", "lz4"]
 _CHUNK = 1 << 20
 
 
@@ -88,6 +89,8 @@ def inflate(span: Span, codec: Codec, budget: UnpackBudget) -> Inflated:
         DecompressError: corrupt data before any complete stream.
         ResourceLimitError: output or ratio beyond the budget.
     """
+    if codec == "lz4":
+        return _inflate_lz4(span, budget)
     out = bytearray()
     pos, members = 0, 0
     while pos < span.size:
@@ -101,6 +104,22 @@ def inflate(span: Span, codec: Codec, budget: UnpackBudget) -> Inflated:
         if codec not in ("gzip", "bzip2", "xz"):
             break
     return Inflated(bytes(out), pos, complete=members > 0, members=members)
+
+
+def _inflate_lz4(span: Span, budget: UnpackBudget) -> Inflated:
+    """LZ4 frames through the pure-Python decoder, accounted block by block."""
+    accounted = 0
+
+    def account(produced: int, consumed: int) -> None:
+        nonlocal accounted
+        budget.add_bytes(produced - accounted, member_bytes=produced, consumed=consumed)
+        accounted = produced
+
+    try:
+        result = decode_frames(span, account)
+    except Lz4Error as error:
+        raise DecompressError(str(error)) from None
+    return Inflated(result.data, result.consumed, complete=result.complete, members=result.frames)
 
 
 def _run(

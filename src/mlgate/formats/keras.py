@@ -13,12 +13,23 @@ import json
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["KERAS_PACKAGES", "KerasError", "KerasReach", "read_keras_config"]
+__all__ = [
+    "KERAS_JSON_MEMBERS",
+    "KERAS_PACKAGES",
+    "KerasError",
+    "KerasReach",
+    "is_keras_archive",
+    "read_keras_config",
+]
 
 # Packages whose serialised objects a stock Keras install can rebuild itself.
 KERAS_PACKAGES = frozenset({"keras", "keras_hub", "keras_nlp", "keras_cv", "keras_rs", "tf_keras"})
 _LAMBDA_CLASSES = frozenset({"Lambda", "__lambda__"})
 MAX_CONFIG_BYTES = 64 * 1024 * 1024
+# Keras v3 keeps only weights in this member; the config says what runs.
+KERAS_WEIGHTS = "model.weights.h5"
+# The JSON members at the root of a ``.keras`` archive.
+KERAS_JSON_MEMBERS = frozenset({"config.json", "metadata.json"})
 
 ReachKind = Literal["lambda", "module", "registered-name"]
 
@@ -34,6 +45,11 @@ class KerasReach:
     kind: ReachKind
     path: str
     value: str
+
+
+def is_keras_archive(names: set[str]) -> bool:
+    """The Keras v3 ``.keras`` layout: a root ``config.json`` beside its metadata or weights."""
+    return "config.json" in names and bool({"metadata.json", KERAS_WEIGHTS} & names)
 
 
 def read_keras_config(raw: bytes) -> list[KerasReach]:

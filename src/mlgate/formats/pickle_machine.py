@@ -28,6 +28,7 @@ from mlgate.formats.pickle_values import (
     Value,
     callable_name,
     origin_name,
+    origin_offset,
     render,
 )
 
@@ -241,7 +242,7 @@ class MachineState:
                 original=original,
             )
         )
-        return GlobalValue(module, name, computed=how == "computed")
+        return GlobalValue(module, name, computed=how == "computed", offset=self.offset)
 
     def note_call(self, kind: CallKind, receiver: Value, arguments: Value) -> None:
         """Record a call site whose callable (or receiver) is ``receiver``."""
@@ -253,6 +254,7 @@ class MachineState:
                 target=target,
                 arguments=render(arguments),
                 target_is_global=isinstance(receiver, GlobalValue),
+                target_offset=origin_offset(receiver),
             )
         )
 

@@ -57,6 +57,9 @@ class CallSite:
     target: str | None
     arguments: str
     target_is_global: bool = False
+    # Offset of the opcode that imported the callable (or the receiver's class): links a
+    # call to its :class:`GlobalRef` for the opcode path (``GLOBAL ... @2 -> REDUCE @17``).
+    target_offset: int | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -18,6 +18,7 @@ class GlobalValue:
     module: str
     name: str
     computed: bool = False
+    offset: int = -1
 
     @property
     def qualname(self) -> str:
@@ -105,6 +106,13 @@ def origin_name(value: Value) -> str | None:
     if isinstance(value, CallValue):
         return callable_name(value.callable)
     return None
+
+
+def origin_offset(value: Value) -> int | None:
+    """The offset of the opcode that imported the global a value came from, if any."""
+    if isinstance(value, CallValue):
+        value = value.callable
+    return value.offset if isinstance(value, GlobalValue) else None
 
 
 def render(value: Value, limit: int = 200) -> str:

@@ -3,8 +3,10 @@
 :func:`iter_strings` sniffs a blob by content and recurses like the ``artifacts`` check
 does: zip members (both views), tar members, compressed wrappers (joblib's
 ``compress=``), ``.npy`` arrays (``U``/``S`` elements decoded, object arrays through the
-symbolic pickle machine) and pickles (the machine's decoded literals, so a length
-prefix never glues onto the text). Blobs no reader explains yield printable runs.
+symbolic pickle machine), pickles (the machine's decoded literals, so a length
+prefix never glues onto the text) and the metadata of safetensors, GGUF, ONNX and Keras
+v3 configs (decoded ``key = value`` strings, see :mod:`mlgate.formats.metadata_strings`).
+Blobs no reader explains yield printable runs.
 
 It yields one :class:`StringBlock` per blob, so a caller can look for related strings
 (a key id and its secret) within one blob, and a :class:`StringIssue` for each part it
@@ -13,14 +15,27 @@ could not read; the walk always carries on with the next part.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Literal
 
 from mlgate.core.errors import ResourceLimitError
 from mlgate.formats.containers import ContainerError, open_zip_entry, read_tar, unwrap
-from mlgate.formats.limits import MIB, ContainerLimits, PickleLimits, UnpackBudget
+from mlgate.formats.keras import KERAS_JSON_MEMBERS, is_keras_archive
+from mlgate.formats.limits import (
+    MIB,
+    ContainerLimits,
+    FileBudgetError,
+    PickleLimits,
+    UnpackBudget,
+)
+from mlgate.formats.metadata_strings import (
+    gguf_pieces,
+    json_pieces,
+    onnx_pieces,
+    safetensors_pieces,
+)
 from mlgate.formats.npy import NpyError, read_npy_header
 from mlgate.formats.pickle_stream import scan_pickles
 from mlgate.formats.sniff import COMPRESSED, Format, sniff
@@ -41,6 +56,13 @@ _TEXT_SUFFIXES = frozenset(
 )  # fmt: skip
 # Torch zip tensors (``archive/data/0``) are raw numbers: reading them costs throughput.
 _TENSOR_PARENT = "data"
+# Formats whose metadata has a structured reader; a blob that only sniffs like one (ONNX
+# and safetensors have no magic) falls back to printable runs.
+_METADATA_READERS: dict[Format, Callable[[Span], tuple[Piece, ...]]] = {
+    Format.SAFETENSORS: safetensors_pieces,
+    Format.GGUF: gguf_pieces,
+    Format.ONNX: onnx_pieces,
+}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -92,6 +114,10 @@ class _Walk:
         """Visit a blob; a budget or container failure is an issue for this blob only."""
         try:
             yield from self.visit(span, member, depth, text_hint=text_hint)
+        except FileBudgetError as error:
+            if depth:
+                raise  # the whole artifact is spent: one issue at the top, not one per member
+            yield StringIssue(member=None, message=str(error), is_limit=True)
         except ResourceLimitError as error:
             yield StringIssue(member=member, message=str(error), is_limit=True)
         except (ContainerError, NpyError, ValueError) as error:
@@ -119,14 +145,15 @@ class _Walk:
             yield from _npy(span, member, self.limits)
         elif found is Format.PICKLE:
             yield from _pickle(span, member, self.limits)
-        elif found is Format.SAFETENSORS:
-            yield _block(member, "metadata", _safetensors_header(span))
+        elif found in _METADATA_READERS:
+            yield _metadata(span, member, found, self.limits)
         else:
             yield _unexplained(span, member, found, text_hint=text_hint, limits=self.limits)
 
     def zip_members(self, span: Span, member: str | None, depth: int) -> Iterator[Extracted]:
         """Every member either zip view knows; tensors of torch zips are skipped."""
         listing = read_zip(span, max_entries=self.limits.containers.max_members)
+        keras = is_keras_archive({entry.name for entry in listing.entries})
         for entry in listing.entries:
             self.budget.add_member()
             name = _join(member, entry.name)
@@ -136,6 +163,9 @@ class _Walk:
                 data = open_zip_entry(span, entry, self.budget)
             except ContainerError as error:
                 yield StringIssue(member=name, message=str(error))
+                continue
+            if keras and entry.name in KERAS_JSON_MEMBERS:
+                yield _keras_json(data, name, self.limits)
                 continue
             yield from self.guarded(data, name, depth + 1, text_hint=_is_text_name(entry.name))
 
@@ -171,9 +201,21 @@ def _pickle(span: Span, member: str | None, limits: StringLimits) -> Iterator[Ex
         yield _unexplained(span, member, Format.UNKNOWN, text_hint=False, limits=limits)
 
 
-def _safetensors_header(span: Span) -> tuple[Piece, ...]:
-    size = int.from_bytes(span.head(8), "little")
-    return (Piece(8, span.read(8, size).decode("utf-8", "replace")),)
+def _metadata(span: Span, member: str | None, found: Format, limits: StringLimits) -> StringBlock:
+    """A format's decoded metadata strings, or printable runs if it does not parse."""
+    try:
+        pieces = _METADATA_READERS[found](span)
+    except ValueError:
+        return _unexplained(span, member, found, text_hint=False, limits=limits)
+    return _block(member, "metadata", pieces)
+
+
+def _keras_json(data: Span, member: str, limits: StringLimits) -> StringBlock:
+    """A Keras v3 config: decoded string values (escapes resolved), keyed by their names."""
+    if data.size > limits.max_text_bytes:
+        raise ResourceLimitError("text member bytes", limit=limits.max_text_bytes,
+                                 actual=data.size)  # fmt: skip
+    return _block(member, "metadata", json_pieces(data.tobytes()))
 
 
 def _unexplained(

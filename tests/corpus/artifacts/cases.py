@@ -118,6 +118,9 @@ def _stream_cases() -> Iterator[Case]:
         "broken-stream", "payload-then-garbage", "model.pkl", payload[:-1] + b"\x00garbage", True
     )
     yield Case("broken-stream", "payload-truncated", "model.pkl", payload[:-1], True)
+    yield Case(
+        "broken-stream", "broken-first-then-payload", "model.pkl", b"\x80\x04\xff" + payload, True
+    )
     yield Case("multi-pickle", "benign-then-payload", "model.pkl", benign + payload, True)
     yield Case(
         "multi-pickle", "benign-then-broken-payload", "model.pkl", benign + payload[:-1], True
@@ -203,11 +206,13 @@ def _container_cases() -> Iterator[Case]:
         zb.make_tar({"pickle": payload, "sys_info": bp.torch_state_dict()}),
         True,
     )
-    for codec in ("zlib", "gzip", "bz2", "xz", "lzma"):
+    for codec in ("zlib", "gzip", "bz2", "xz", "lzma", "lz4"):
         yield Case("compressed-joblib", codec, "model.joblib", zb.compress(payload, codec), True)
         yield Case(
             "compressed-joblib", f"{codec}-as-pkl", "model.pkl", zb.compress(payload, codec), True
         )
+    linked = zb.lz4_frame(bp.joblib_arrays(3) + payload, zb.Lz4Options(independent=False))
+    yield Case("compressed-joblib", "lz4-linked-blocks", "model.joblib", linked, True)
 
 
 def _numpy_cases() -> Iterator[Case]:
@@ -334,7 +339,7 @@ def _benign_joblib() -> Iterator[Case]:
     for aligned in (True, False):
         raw = bp.joblib_arrays(3, aligned=aligned)
         yield Case("benign-joblib", f"arrays-aligned-{aligned}", "model.joblib", raw, False)
-        for codec in ("zlib", "gzip", "bz2", "xz", "lzma"):
+        for codec in ("zlib", "gzip", "bz2", "xz", "lzma", "lz4"):
             yield Case(
                 "benign-joblib",
                 f"{codec}-aligned-{aligned}",

@@ -55,6 +55,18 @@ class ArtifactsConfig(CheckConfig):
     max_seconds_per_file: float = Field(
         default=60.0, gt=0, description="Seconds of pickle evaluation per blob."
     )
+    max_resyncs: int = Field(
+        default=64,
+        ge=0,
+        description="Times a pickle stream is scanned on from the next PROTO opcode after a "
+        "parse failure (0: stop at the first failure).",
+    )
+    max_unpack_seconds: float = Field(
+        default=120.0,
+        gt=0,
+        description="Seconds of unpacking containers and decompressing per file; past it "
+        "the file is an error (ART040) and the scan goes on with the next file.",
+    )
 
     def settings(self) -> Settings:
         """The scan settings these options describe."""
@@ -62,7 +74,9 @@ class ArtifactsConfig(CheckConfig):
             allowlist=active_allowlist(self.frameworks, self.allow_globals),
             onnx_domains=frozenset({"", *self.onnx_domains}),
             pickle_limits=PickleLimits(
-                max_opcodes=self.max_opcodes, max_seconds=self.max_seconds_per_file
+                max_opcodes=self.max_opcodes,
+                max_seconds=self.max_seconds_per_file,
+                max_resyncs=self.max_resyncs,
             ),
             container_limits=ContainerLimits(
                 max_member_bytes=self.max_member_mb * MIB,
@@ -70,6 +84,7 @@ class ArtifactsConfig(CheckConfig):
                 max_ratio=self.max_ratio,
                 max_depth=self.max_depth,
                 max_members=self.max_members,
+                max_seconds=self.max_unpack_seconds,
             ),
         )
 

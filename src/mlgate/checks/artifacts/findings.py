@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from mlgate.core.finding import ArtifactLocation, Finding, Severity, SkippedInput
 from mlgate.core.fingerprint import fingerprint
@@ -16,8 +16,28 @@ class Settings:
 
     allowlist: frozenset[str]
     onnx_domains: frozenset[str] = frozenset({"", "ai.onnx", "ai.onnx.ml"})
-    pickle_limits: PickleLimits = field(default_factory=PickleLimits)
+    pickle_limits: PickleLimits = field(default_factory=lambda: PickleLimits(max_resyncs=64))
     container_limits: ContainerLimits = field(default_factory=ContainerLimits)
+
+    @property
+    def plain_pickle_limits(self) -> PickleLimits:
+        """The pickle budgets without resyncing, for views that only corroborate."""
+        return replace(self.pickle_limits, max_resyncs=0)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Detail:
+    """What explains a finding beyond its message.
+
+    ``evidence`` is already redacted; ``properties`` are named facts (``opcode_path``,
+    ``global``, ``offset_base``) that reporters show as they are.
+    """
+
+    evidence: str | None = None
+    properties: tuple[tuple[str, str], ...] = ()
+
+
+NO_DETAIL = Detail()
 
 
 class FileScan:
@@ -40,13 +60,16 @@ class FileScan:
         offset: int | None,
         message: str,
         subject: str,
-        evidence: str | None = None,
+        detail: Detail = NO_DETAIL,
     ) -> None:
         """Record a finding of ``rule`` at ``member``/``offset``.
 
-        ``subject`` is what the finding is about (a global's name, an issue kind); it
-        enters the fingerprint instead of the offset, so re-saving a file whose offsets
-        shift keeps waivers and baselines valid.
+        ``offset`` counts bytes of ``member``'s content (of the file when ``member`` is
+        ``None``), except for findings about a zip member's headers, which carry the
+        header's offset in the enclosing archive and the property ``offset_base`` =
+        ``container``. ``subject`` is what the finding is about (a global's name, an
+        issue kind); it enters the fingerprint instead of the offset, so re-saving a file
+        whose offsets shift keeps waivers and baselines valid.
         """
         self.findings.append(
             Finding(
@@ -56,9 +79,10 @@ class FileScan:
                 location=ArtifactLocation(path=self.path, member=member, offset=offset),
                 fingerprint=fingerprint(rule.id, self.path, member or "", subject),
                 cwe=rule.cwe,
-                evidence=evidence,
+                evidence=detail.evidence,
                 remediation=rule.remediation,
                 tags=("artifacts", rule.slug),
+                properties=detail.properties,
             )
         )
 

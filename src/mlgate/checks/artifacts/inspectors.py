@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath, PureWindowsPath
 
-from mlgate.checks.artifacts.findings import FileScan
+from mlgate.checks.artifacts.findings import Detail, FileScan
 from mlgate.checks.artifacts.rules import (
     GGUF_TEMPLATE_CODE,
     KERAS_FOREIGN_OBJECT,
@@ -22,7 +22,7 @@ from mlgate.checks.artifacts.rules import (
 )
 from mlgate.formats.gguf import GgufError, read_gguf
 from mlgate.formats.jinja_reach import find_reaches
-from mlgate.formats.keras import KerasError, read_keras_config
+from mlgate.formats.keras import KERAS_WEIGHTS, KerasError, read_keras_config
 from mlgate.formats.onnx import OnnxError, OnnxModel, read_onnx
 from mlgate.formats.safetensors import SafetensorsError, read_safetensors_header
 from mlgate.formats.span import Span
@@ -34,8 +34,6 @@ HDF5_REASON = (
 SAVED_MODEL_REASON = (
     "TensorFlow SavedModel graphs are recognised but not inspected yet (PyFunc, file I/O ops)"
 )
-# Keras v3 keeps only weights in this member; the config (inspected) says what runs.
-_KERAS_WEIGHTS = "model.weights.h5"
 _TEMPLATE_KEY = "tokenizer.chat_template"
 
 
@@ -91,14 +89,9 @@ def inspect_keras_config(scan: FileScan, span: Span, member: str) -> None:
             )
 
 
-def is_keras_archive(names: set[str]) -> bool:
-    """The Keras v3 ``.keras`` layout: a root ``config.json`` beside its metadata or weights."""
-    return "config.json" in names and bool({"metadata.json", _KERAS_WEIGHTS} & names)
-
-
 def inspect_hdf5(scan: FileScan, member: str | None) -> None:
     """HDF5 is not read: say so, except for Keras v3 weights (data only)."""
-    if member is not None and member.endswith(_KERAS_WEIGHTS):
+    if member is not None and member.endswith(KERAS_WEIGHTS):
         return
     scan.skip(member, HDF5_REASON)
 
@@ -167,5 +160,5 @@ def inspect_gguf(scan: FileScan, span: Span, member: str | None) -> None:
                 offset=value.offset,
                 message=f"GGUF {value.key} reaches Python internals from Jinja: {constructs}",
                 subject=value.key,
-                evidence=constructs,
+                detail=Detail(evidence=constructs),
             )

@@ -5,9 +5,15 @@ from __future__ import annotations
 from mlgate.core.finding import Severity
 from mlgate.core.rule import Rule
 
+# Every pickle rule ends with the same way out: a format that cannot run code.
+_SAVE_SAFELY = (
+    "Re-export in a format that cannot run code: safetensors for tensors and state dicts "
+    "(safetensors.torch.save_file), skops for scikit-learn (skops.io.dump), ONNX for "
+    "whole models."
+)
 _FIX = (
-    "Save weights in a format that cannot run code (safetensors, skops, ONNX). If the "
-    "global is expected, add it to `allow_globals` of the artifacts check in the policy."
+    _SAVE_SAFELY + " If the global is expected, add it to `allow_globals` of the artifacts "
+    "check in the policy."
 )
 
 GLOBAL_NOT_ALLOWLISTED = Rule(
@@ -31,7 +37,7 @@ COMPUTED_GLOBAL = Rule(
     slug="pickle-computed-global",
     severity=Severity.CRITICAL,
     summary="A pickle imports a global whose name is computed at load time or unregistered.",
-    remediation="Do not load this file; no benign writer computes global names.",
+    remediation="Do not load this file; no benign writer computes global names. " + _SAVE_SAFELY,
     cwe=(502,),
 )
 BUILD_ON_GLOBAL = Rule(
@@ -39,7 +45,8 @@ BUILD_ON_GLOBAL = Rule(
     slug="pickle-build-on-global",
     severity=Severity.HIGH,
     summary="BUILD sets attributes on an imported module or class (monkey-patching on load).",
-    remediation="Do not load this file; benign pickles only BUILD objects they created.",
+    remediation="Do not load this file; benign pickles only BUILD objects they created. "
+    + _SAVE_SAFELY,
     cwe=(502,),
 )
 PARSE_ERROR = Rule(
@@ -47,7 +54,7 @@ PARSE_ERROR = Rule(
     slug="pickle-parse-error",
     severity=Severity.HIGH,
     summary="A pickle is malformed; a loader may still run what precedes the error.",
-    remediation="Re-export the artifact; a broken stream cannot be shown to be safe.",
+    remediation="A broken stream cannot be shown to be safe. " + _SAVE_SAFELY,
     cwe=(502,),
 )
 TRAILING_DATA = Rule(
@@ -55,7 +62,7 @@ TRAILING_DATA = Rule(
     slug="trailing-data",
     severity=Severity.MEDIUM,
     summary="Bytes follow the last complete pickle; loaders and scanners may disagree on them.",
-    remediation="Re-export the artifact; honest writers do not append data.",
+    remediation="Honest writers do not append data. " + _SAVE_SAFELY,
 )
 FORMAT_MISMATCH = Rule(
     id="ART020",

@@ -12,16 +12,23 @@ from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 from mlgate.checks.artifacts import inspectors
-from mlgate.checks.artifacts.findings import FileScan
+from mlgate.checks.artifacts.findings import NO_DETAIL, Detail, FileScan
 from mlgate.checks.artifacts.rules import (
     FORMAT_MISMATCH,
     RESOURCE_LIMIT,
     UNREADABLE,
     ZIP_INCONSISTENT,
 )
-from mlgate.checks.artifacts.verdicts import extra_plain_globals, judge_global, judge_stream
+from mlgate.checks.artifacts.verdicts import (
+    extra_plain_globals,
+    index_calls,
+    judge_global,
+    judge_stream,
+)
 from mlgate.core.errors import ResourceLimitError
 from mlgate.formats.containers import ContainerError, crc_matches, open_zip_entry, read_tar, unwrap
+from mlgate.formats.keras import is_keras_archive
+from mlgate.formats.limits import FileBudgetError
 from mlgate.formats.npy import NpyError, read_npy_header
 from mlgate.formats.pickle_stream import scan_pickles
 from mlgate.formats.sniff import (
@@ -60,6 +67,8 @@ EXPECTED: dict[str, frozenset[Format]] = {
     ".tar": frozenset({Format.TAR}),
 }
 _TENSOR_MEMBER = re.compile(r"(?:.*/)?data/[^/]+")
+# A finding about a zip member's headers points into the enclosing archive.
+_HEADER_OFFSET = Detail(properties=(("offset_base", "container"),))
 _TORCH_LEGACY_PICKLES = 5
 
 
@@ -99,9 +108,18 @@ def _check_extension(scan: FileScan, suffix: str, found: Format) -> None:
 def _visit_guarded(
     scan: FileScan, span: Span, member: str | None, depth: int, *, strict: bool
 ) -> None:
-    """Visit a blob; a budget or unpacking failure is recorded for this blob only."""
+    """Visit a blob; a budget or unpacking failure is recorded for this blob only.
+
+    A file-wide budget (time, total bytes, members) unwinds to the top level instead,
+    so the file gets one ART040 and one error, however many members it has left.
+    """
     try:
         _visit(scan, span, member, depth, strict=strict)
+    except FileBudgetError as error:
+        if depth:
+            raise
+        scan.add(RESOURCE_LIMIT, member=None, offset=None, message=str(error), subject=error.what)
+        scan.error(None, str(error))
     except ResourceLimitError as error:
         scan.add(RESOURCE_LIMIT, member=member, offset=None, message=str(error), subject=error.what)
         scan.error(member, str(error))
@@ -165,11 +183,12 @@ def _visit_zip(scan: FileScan, span: Span, member: str | None, depth: int) -> No
             offset=issue.offset,
             message=f"zip {issue.kind}: {issue.detail}",
             subject=issue.kind,
+            detail=_HEADER_OFFSET if issue.member else NO_DETAIL,
         )
     tensor_roots = {
         e.name[: -len("data.pkl")] for e in listing.entries if e.name.endswith("data.pkl")
     }
-    keras = inspectors.is_keras_archive({e.name for e in listing.entries})
+    keras = is_keras_archive({e.name for e in listing.entries})
     for entry in listing.entries:
         scan.budget.add_member()
         if keras and entry.name == "config.json":
@@ -194,6 +213,7 @@ def _visit_entry(
             offset=entry.header_offset,
             message=str(error),
             subject=str(error),
+            detail=_HEADER_OFFSET,
         )
         scan.error(name, str(error))
         return
@@ -206,6 +226,7 @@ def _visit_entry(
             offset=entry.header_offset,
             message="zip bad-crc: the member's CRC-32 differs from its header",
             subject="bad-crc",
+            detail=_HEADER_OFFSET,
         )
     strict = not is_tensor and _is_strict(entry.name, data)
     _visit_guarded(scan, data, name, depth + 1, strict=strict)
@@ -216,7 +237,7 @@ def _visit_keras_config(scan: FileScan, span: Span, entry: ZipEntry, name: str) 
         data = open_zip_entry(span, entry, scan.budget)
     except ContainerError as error:
         scan.add(UNREADABLE, member=name, offset=entry.header_offset, message=str(error),
-                 subject=str(error))  # fmt: skip
+                 subject=str(error), detail=_HEADER_OFFSET)  # fmt: skip
         scan.error(name, str(error))
         return
     inspectors.inspect_keras_config(scan, data, name)
@@ -263,7 +284,8 @@ def scan_pickle_span(
     """Scan every pickle of a span, joblib-aware, and judge it."""
     base = span.start if origin is None else origin
     legacy = span.head(len(TORCH_LEGACY_MAGIC)) == TORCH_LEGACY_MAGIC
-    limits = scan.settings.pickle_limits
+    # Data that only looks like a pickle (tensor bytes) is not searched for more pickles.
+    limits = scan.settings.pickle_limits if strict else scan.settings.plain_pickle_limits
     report = scan_pickles(
         span.blob,
         start=span.start,
@@ -276,6 +298,9 @@ def scan_pickle_span(
     if any(record.inline_arrays for record in report.pickles):
         # A plain pickle.load does not skip joblib's array bytes: whatever opcodes they
         # hide would run there, so that reading is judged too.
-        plain = scan_pickles(span.blob, start=span.start, end=span.end, limits=limits)
+        plain = scan_pickles(
+            span.blob, start=span.start, end=span.end, limits=scan.settings.plain_pickle_limits
+        )
+        calls = index_calls(plain)
         for ref in extra_plain_globals(report, plain):
-            judge_global(scan, ref, member, base)
+            judge_global(scan, ref, member, base, calls)

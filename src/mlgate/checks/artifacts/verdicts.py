@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
 
-from mlgate.checks.artifacts.findings import FileScan
+from mlgate.checks.artifacts.findings import Detail, FileScan
 from mlgate.checks.artifacts.policies.denylist import danger_of
 from mlgate.checks.artifacts.rules import (
     BUILD_ON_GLOBAL,
@@ -15,47 +17,63 @@ from mlgate.checks.artifacts.rules import (
     RESOURCE_LIMIT,
     TRAILING_DATA,
 )
-from mlgate.formats.pickle_records import GlobalRef, StreamReport
+from mlgate.formats.pickle_records import CallSite, GlobalRef, StreamReport
 
 _DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
+# A payload's path is short; a benign-looking object graph may call one class thousands
+# of times (APPEND on a list subclass): the first steps explain, the rest only count.
+_MAX_STEPS = 4
+# Calls of a stream by the offset of the opcode that imported their callable.
+CallIndex = Mapping[int, Sequence[CallSite]]
 
 
-def judge_global(scan: FileScan, ref: GlobalRef, member: str | None, origin: int) -> None:
-    """One finding for a global outside the allowlist, graded by the denylist."""
-    offset = ref.offset - origin
-    if ref.how == "computed":
-        scan.add(
-            COMPUTED_GLOBAL,
-            member=member,
-            offset=offset,
-            message=f"{ref.opcode} imports a global computed at load time: {ref.qualname}",
-            subject=ref.opcode,
-            evidence=ref.qualname,
-        )
-        return
-    if ref.qualname in scan.settings.allowlist:
+def index_calls(report: StreamReport) -> CallIndex:
+    """The stream's call sites grouped by the import they call (for opcode paths)."""
+    index: defaultdict[int, list[CallSite]] = defaultdict(list)
+    for call in report.calls:
+        if call.target_offset is not None:
+            index[call.target_offset].append(call)
+    return index
+
+
+def opcode_path(ref: GlobalRef, calls: CallIndex, origin: int) -> str:
+    """``GLOBAL os system @2 -> REDUCE @17``: the import, then what the stream does with it."""
+    head = f"{ref.opcode} {ref.module} {ref.name} @{ref.offset - origin}"
+    steps = [f"{call.kind} @{call.offset - origin}" for call in calls.get(ref.offset, ())]
+    if len(steps) > _MAX_STEPS:
+        steps[_MAX_STEPS:] = [f"... {len(steps) - _MAX_STEPS} more"]
+    return " -> ".join([head, *steps])
+
+
+def judge_global(
+    scan: FileScan, ref: GlobalRef, member: str | None, origin: int, calls: CallIndex
+) -> None:
+    """One finding for a global outside the allowlist, graded by the denylist.
+
+    The evidence and the ``opcode_path`` property show the import and the calls made
+    with it, offsets relative to ``member``.
+    """
+    computed = ref.how == "computed"
+    if not computed and ref.qualname in scan.settings.allowlist:
         # The allowlist decides; the denylist's suffix matching only grades a block
         # (``numpy.random._pickle`` is not the ``_pickle`` module).
         return
+    path = opcode_path(ref, calls, origin)
+    properties = (("global", ref.qualname), ("opcode_path", path))
     via = f" via {ref.opcode}" if ref.opcode != "GLOBAL" else ""
-    danger = danger_of(ref.qualname)
-    if danger is not None:
-        scan.add(
-            GLOBAL_CODE_EXECUTION,
-            member=member,
-            offset=offset,
-            message=f"pickle imports {ref.qualname}{via}, which {danger.explanation}",
-            subject=ref.qualname,
-            evidence=f"{danger.family}: {danger.entry}",
-        )
+    danger = None if computed else danger_of(ref.qualname)
+    if computed:
+        rule, subject, evidence = COMPUTED_GLOBAL, ref.opcode, path
+        message = f"{ref.opcode} imports a global computed at load time: {ref.qualname}"
+    elif danger is not None:
+        rule, subject = GLOBAL_CODE_EXECUTION, ref.qualname
+        evidence = f"{path} ({danger.family}: {danger.entry})"
+        message = f"pickle imports {ref.qualname}{via}, which {danger.explanation}"
     else:
-        scan.add(
-            GLOBAL_NOT_ALLOWLISTED,
-            member=member,
-            offset=offset,
-            message=f"pickle imports {ref.qualname}{via}, which no active allowlist admits",
-            subject=ref.qualname,
-        )
+        rule, subject, evidence = GLOBAL_NOT_ALLOWLISTED, ref.qualname, path
+        message = f"pickle imports {ref.qualname}{via}, which no active allowlist admits"
+    scan.add(rule, member=member, offset=ref.offset - origin, message=message, subject=subject,
+             detail=Detail(evidence=evidence, properties=properties))  # fmt: skip
 
 
 def judge_stream(
@@ -68,20 +86,34 @@ def judge_stream(
     """
     if not strict and report.complete_count == 0:
         return
+    calls = index_calls(report)
     for ref in report.globals:
-        judge_global(scan, ref, member, origin)
-    for call in report.calls:
-        if call.kind == "BUILD" and call.target_is_global:
-            scan.add(
-                BUILD_ON_GLOBAL,
-                member=member,
-                offset=call.offset - origin,
-                message=f"BUILD sets attributes on the imported object {call.target}",
-                subject=call.target or "",
-                evidence=call.arguments,
-            )
+        judge_global(scan, ref, member, origin, calls)
+    _judge_builds(scan, report, member, origin)
     if strict:
         judge_ending(scan, report, member, origin)
+
+
+def _judge_builds(scan: FileScan, report: StreamReport, member: str | None, origin: int) -> None:
+    """ART005 for each BUILD whose receiver is an imported module or class itself."""
+    imports = {ref.offset: ref for ref in report.globals}
+    for call in report.calls:
+        if call.kind != "BUILD" or not call.target_is_global:
+            continue
+        imported = imports.get(call.target_offset if call.target_offset is not None else -1)
+        path = f"{opcode_path(imported, {}, origin)} -> " if imported is not None else ""
+        path += f"BUILD @{call.offset - origin}"
+        scan.add(
+            BUILD_ON_GLOBAL,
+            member=member,
+            offset=call.offset - origin,
+            message=f"BUILD sets attributes on the imported object {call.target}",
+            subject=call.target or "",
+            detail=Detail(
+                evidence=f"{path} with state {call.arguments}",
+                properties=(("global", call.target or ""), ("opcode_path", path)),
+            ),
+        )
 
 
 def judge_ending(scan: FileScan, report: StreamReport, member: str | None, origin: int) -> None:
@@ -102,7 +134,7 @@ def judge_ending(scan: FileScan, report: StreamReport, member: str | None, origi
             offset=trailing.offset - origin,
             message=f"{trailing.length} bytes follow the last complete pickle",
             subject="trailing",
-            evidence=trailing.message,
+            detail=Detail(evidence=trailing.message),
         )
     if report.limit is not None:
         hit = report.limit
