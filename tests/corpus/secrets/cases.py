@@ -19,9 +19,12 @@ from dataclasses import dataclass
 
 from builders import archives as zb
 from builders import secrets_carriers as sc
+from builders import secrets_text_carriers as tc
 from builders import secrets_tokens as st
 
 SEED = 20240605
+# Every carrier: the original seven and the config/escaping ones of secrets_text_carriers.
+BUILDERS = {**sc.BUILDERS, **tc.BUILDERS}
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +48,7 @@ class Case:
 
 
 def _case(kind: st.Kind, carrier: str, rng: random.Random) -> Case:
-    planted = sc.BUILDERS[carrier](kind.variable, kind.make(rng), rng)
+    planted = BUILDERS[carrier](kind.variable, kind.make(rng), rng)
     expected = Expected(kind.rule_id, planted.line, planted.member)
     return Case(kind.name, carrier, planted.filename, planted.data, (expected,))
 
@@ -68,9 +71,19 @@ def _multi_kinds(rng: random.Random) -> Iterator[Case]:
     azure = f"DefaultEndpointsProtocol=https;AccountName=feat;AccountKey={st.azure_key(rng)}"
     yield Case("azure-key", "config", "storage.env", f"CONN={azure}\n".encode(),
                (Expected("SEC005", 1, None),))  # fmt: skip
+    yield from _twilio(rng)
     sas = f"https://feat.blob.core.windows.net/data?{st.azure_sas(rng)}"
     yield Case("azure-sas", "source", "blob.py", f'URL = "{sas}"\n'.encode(),
                (Expected("SEC006", 1, None),))  # fmt: skip
+
+
+def _twilio(rng: random.Random) -> Iterator[Case]:
+    """An account SID with its auth token, in code and in a pickled settings dict."""
+    sid, token = "AC" + st.pick(rng, st.HEX, 32), st.pick(rng, st.HEX, 32)
+    text = f'client = Client(\n    "{sid}",\n    "{token}",\n)\n'
+    yield Case("twilio-pair", "source", "sms.py", text.encode(), (Expected("SEC027", 3, None),))
+    data = sc.dict_pickle([("account_sid", sid), ("auth_token", token)])
+    yield Case("twilio-pair", "pickle", "sms.pkl", data, (Expected("SEC027", None, None),))
 
 
 def _aws_artifact(carrier: str, key_id: str, secret: str) -> Case:
@@ -105,7 +118,7 @@ def positive_cases(per_pair: int = 3) -> list[Case]:
     cases = [
         _case(kind, carrier, rng)
         for kind in (*st.KINDS, st.Kind("wandb", "SEC019", st.wandb, "WANDB_API_KEY"))
-        for carrier in sc.CARRIERS
+        for carrier in BUILDERS
         for _ in range(per_pair)
     ]
     cases.extend(_multi_kinds(rng))
@@ -146,7 +159,17 @@ def lookalikes(rng: random.Random) -> list[tuple[str, str]]:
         ("integrity", "sha512-" + base64.b64encode(rng.randbytes(64)).decode()),
         ("DATABASE_URL", "postgresql://user:${DB_PASSWORD}@db:5432/app"),
         ("BROKER_URL", "amqp://guest:<password>@rabbit:5672//"),
+        ("AWS_ACCESS_KEY_ID", _b64("AKIA" + "IOSFODNN7" + "EXAMPLE")),
+        ("GITHUB_TOKEN_B64", _b64(st.github_wrong_checksum(rng))),
+        ("token_b64", _b64("this is a note about tokens, not a credential")),
+        ("config_hex", b"model=churn threshold=0.5 epochs=10".hex()),
+        ("password_hash", "$2b$12$" + st.pick(rng, st.ALNUM + "./", 53)),
+        ("secret_arn", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf"),
     ]
+
+
+def _b64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
 
 
 def negative_cases() -> list[Case]:
@@ -154,13 +177,19 @@ def negative_cases() -> list[Case]:
     rng = st.seeded(SEED + 1)
     cases = []
     for name, value in lookalikes(rng):
-        for carrier in sc.CARRIERS:
-            planted = sc.BUILDERS[carrier](name, value, rng)
+        for carrier in BUILDERS:
+            planted = BUILDERS[carrier](name, value, rng)
             cases.append(Case(f"negative:{name}", carrier, planted.filename, planted.data, ()))
     pem = st.truncated_private_key(rng)
     cases.append(Case("negative:elided-key", "source", "doc.md", pem.encode(), ()))
     env = 'password = os.environ["DB_PASSWORD"]\ntoken = get_token(user)\n'
     cases.append(Case("negative:lookup", "source", "settings.py", env.encode(), ()))
+    sid, digest = (
+        "AC" + st.pick(rng, st.HEX, 32),
+        hashlib.md5(rng.randbytes(8), usedforsecurity=False).hexdigest(),
+    )
+    twilio = f'account_sid = "{sid}"\nmodel_md5 = "{digest}"\n'
+    cases.append(Case("negative:sid-and-md5", "source", "sms.py", twilio.encode(), ()))
     png = sc.notebook_document([sc.code_cell(["plot()"], [_png_output(rng)])])
     cases.append(Case("negative:image", "notebook", "plots.ipynb", png, ()))
     return cases

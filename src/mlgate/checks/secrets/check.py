@@ -19,6 +19,7 @@ from pydantic import Field
 from mlgate.checks.secrets.custom import CustomDetector
 from mlgate.checks.secrets.findings import build_findings
 from mlgate.checks.secrets.gitignore import GitIgnore
+from mlgate.checks.secrets.history import HistoryScan, HistorySettings, scan_history
 from mlgate.checks.secrets.matcher import Matcher
 from mlgate.checks.secrets.parallel import Job, ScanPlan, available_cores, scan_all
 from mlgate.checks.secrets.readers.hits import Hit
@@ -44,6 +45,11 @@ class SecretsConfig(CheckConfig):
     )
     jobs: int | None = Field(
         default=None, gt=0, description="Worker processes; null: one per available core."
+    )
+    history: HistorySettings | None = Field(
+        default=None,
+        description="Also scan every blob of the git history reachable from these refs "
+        "(off by default); each secret is reported with the commit where it first appeared.",
     )
 
 
@@ -73,15 +79,32 @@ class SecretsCheck:
         for scan in scan_all(jobs, plan):
             hits.extend(scan.hits)
             errors.extend(scan.problems)
-        findings, suppressed = build_findings(hits)
-        metric = Metric(name="secrets.suppressed_inline", value=float(suppressed))
+        history = _history(ctx, config, plan)
+        findings, suppressed = build_findings(hits, history.hits)
+        metrics = [Metric(name="secrets.suppressed_inline", value=float(suppressed))]
+        if config.history is not None:
+            metrics.append(Metric(name="secrets.history_blobs", value=float(history.blobs)))
         return CheckResult(
             findings=findings,
-            errors=tuple(errors),
-            inputs=len(jobs),
-            metrics=(metric,),
+            errors=(*errors, *history.problems),
+            skipped=history.skipped,
+            inputs=len(jobs) + history.blobs,
+            metrics=tuple(metrics),
             rules=tuple(c.rule for c in config.custom_detectors),
         )
+
+
+def _history(ctx: CheckContext, config: SecretsConfig, plan: ScanPlan) -> HistoryScan:
+    """The git history's hits when the policy asks for them (in this process)."""
+    if config.history is None:
+        return HistoryScan()
+    return scan_history(
+        ctx.root,
+        config.history,
+        plan.build_matcher(),
+        max_text_bytes=plan.max_text_bytes,
+        exclude=tuple(config.exclude),
+    )
 
 
 def select_jobs(ctx: CheckContext, config: SecretsConfig) -> list[Job]:

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from mlgate.checks.secrets.allowlist import is_allowed
+from mlgate.checks.secrets.decoding import MAX_DEPTH, Encoded, encoded_values
 from mlgate.checks.secrets.entropy import shannon_entropy
 from mlgate.checks.secrets.rules.model import Anchor, Detector, ValidatorName
 from mlgate.checks.secrets.validators import VALIDATORS, Validity
@@ -25,6 +26,9 @@ Window = tuple[int, int]
 # Checksums and parsed structure already tell a real value from a stand-in; the
 # placeholder heuristics would only add false negatives on long random bodies.
 _STRUCTURAL = frozenset({ValidatorName.GITHUB_CRC32, ValidatorName.PRIVATE_KEY})
+# The generic assignment rule's priority: a match of it over an encoded run that decodes
+# to text is replaced by what the decoded text holds.
+_GENERIC_PRIORITY = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +40,7 @@ class Match:
     end: int
     secret: str
     validity: Validity
+    encoding: str = ""
 
 
 class _AnchorScan:
@@ -115,16 +120,58 @@ class Matcher:
 
     def find(self, text: str) -> list[Match]:
         """Every credential in ``text``, overlapping candidates resolved, in text order."""
+        candidates = self.candidates(text, MAX_DEPTH)
+        vetoes = [m for m in candidates if m.validity is Validity.INVALID]
+        kept = [m for m in candidates if m.validity is not Validity.INVALID]
+        return sorted(_resolve(_unvetoed(kept, vetoes)), key=lambda m: m.start)
+
+    def candidates(self, text: str, depth: int) -> list[Match]:
+        """Unresolved matches and look-alikes, with those of ``depth`` levels of decoding."""
         scan = _AnchorScan(text, self.compiled)
-        candidates = [
+        direct = [
             match
             for detector in self.detectors
             for window in scan.windows(detector)
             for match in _candidates(detector, text, window)
         ]
-        vetoes = [m for m in candidates if m.validity is Validity.INVALID]
-        kept = [m for m in candidates if m.validity is not Validity.INVALID]
-        return sorted(_resolve(_unvetoed(kept, vetoes)), key=lambda m: m.start)
+        if depth <= 0:
+            return direct
+        values = list(encoded_values(text))
+        if not values:
+            return direct
+        decoded = [match for encoded in values for match in self._decoded(encoded, depth - 1)]
+        return _combined(direct, decoded, {(e.start, e.end) for e in values})
+
+    def _decoded(self, encoded: Encoded, depth: int) -> Iterator[Match]:
+        """Matches inside a decoded value, placed on its encoded run."""
+        for match in self.candidates(encoded.text, depth):
+            if match.start < encoded.value_end and encoded.value_start < match.end:
+                inner = f"{match.encoding} in " if match.encoding else ""
+                label = f"{inner}{encoded.encoding}"
+                yield replace(match, start=encoded.start, end=encoded.end, encoding=label)
+
+
+def _combined(direct: list[Match], decoded: list[Match], runs: set[Window]) -> list[Match]:
+    """Direct and decoded candidates, each kind dropped where the other is the real one.
+
+    A direct match spanning exactly a run that decodes to text matched the encoding
+    itself (a high-entropy blob under a ``token`` name): what the decoded text holds,
+    allowlisted or not, is judged instead, unless the direct detector is more specific
+    than the generic rule. A direct credential that merely overlaps a run (an Azure SAS
+    whose query is percent-encoded, a JWT whose parts are base64) is the real finding,
+    and the decoded one is dropped.
+    """
+    ceiling = dict.fromkeys(runs, _GENERIC_PRIORITY)
+    for d in decoded:
+        ceiling[d.start, d.end] = max(ceiling[d.start, d.end], d.detector.priority)
+    real = [
+        m for m in direct if m.validity is not Validity.INVALID and (m.start, m.end) not in runs
+    ]
+    kept_decoded = [
+        d for d in decoded if not any(m.start < d.end and d.start < m.end for m in real)
+    ]
+    kept_direct = [m for m in direct if ceiling.get((m.start, m.end), -1) < m.detector.priority]
+    return kept_direct + kept_decoded
 
 
 def _candidates(detector: Detector, text: str, window: Window) -> Iterable[Match]:

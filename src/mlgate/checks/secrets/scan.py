@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import mmap
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from mlgate.checks.secrets.matcher import Matcher
 from mlgate.checks.secrets.readers.artifact import artifact_hits
@@ -44,7 +44,7 @@ class FileScan:
     problems: tuple[str, ...] = ()
 
 
-def is_text_name(path: Path) -> bool:
+def is_text_name(path: PurePath) -> bool:
     """Whether the name says the file is text (source, config, notebook aside)."""
     name = path.name.lower()
     return path.suffix.lower() in TEXT_SUFFIXES or name in TEXT_NAMES or name.startswith(".env")
@@ -65,8 +65,17 @@ def scan_file(path: Path, display: str, matcher: Matcher, max_text_bytes: int) -
         return FileScan(problems=(f"{display}: cannot read: {error.strerror or error}",))
 
 
+def scan_bytes(
+    name: PurePath, data: bytes | mmap.mmap, display: str, matcher: Matcher, max_text_bytes: int
+) -> FileScan:
+    """Hits of one file's bytes, routed by its ``name`` and content (git blobs come here too)."""
+    if not data:
+        return FileScan()
+    return _route(name, data, display, matcher, max_text_bytes)
+
+
 def _route(
-    path: Path, data: bytes | mmap.mmap, display: str, matcher: Matcher, max_text_bytes: int
+    path: PurePath, data: bytes | mmap.mmap, display: str, matcher: Matcher, max_text_bytes: int
 ) -> FileScan:
     fits = len(data) <= max_text_bytes
     head = data[:_HEAD]

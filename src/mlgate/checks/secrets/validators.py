@@ -15,7 +15,9 @@ import zlib
 from collections.abc import Callable
 from enum import StrEnum
 
+from mlgate.checks.secrets.allowlist import is_allowed
 from mlgate.checks.secrets.asn1 import is_der_private_key
+from mlgate.checks.secrets.decoding import decode_run
 from mlgate.checks.secrets.entropy import character_classes, shannon_entropy
 from mlgate.checks.secrets.rules.model import ValidatorName
 
@@ -32,6 +34,8 @@ _METADATA_KEY = re.compile(
     r"|len|prefix|suffix|dir|ref|label|class|count|size|endpoint|scope|policy|format|version"
     r"|mode|hash|digest|store|manager|provider|source|location|param|method|limit|expiry)$"
 )
+# Names under which 32 hex digits are a digest or an identifier, not a Twilio auth token.
+_HASH_NAME = re.compile(r"(?i)md5|sha\d|hash|digest|checksum|etag|crc|fingerprint|sid$|_?id$|uuid")
 _DOTTED_NAME = re.compile(r"[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)+")
 
 
@@ -159,6 +163,11 @@ def _generic_assignment(secret: str, groups: dict[str, str]) -> Validity:
         return Validity.INVALID
     if character_classes(secret) < 2 or shannon_entropy(secret) < 3.0:
         return Validity.INVALID
+    # A short base64 value (a Kubernetes Secret's ``changeme``) is judged by its text;
+    # long ones are decoded and matched by the matcher itself.
+    decoded = decode_run(secret, minimum=4)
+    if decoded is not None and is_allowed(decoded[1], allow_hash_like=False):
+        return Validity.INVALID
     return Validity.PLAUSIBLE
 
 
@@ -167,6 +176,11 @@ def _url_password(secret: str, groups: dict[str, str]) -> Validity:
     if secret.startswith(("$", "%", "{", ":")) or len(secret) < 3:
         return Validity.INVALID
     return Validity.PLAUSIBLE
+
+
+def _not_a_hash_name(secret: str, groups: dict[str, str]) -> Validity:
+    """Hex digits assigned to a name that says digest or identifier are not a token."""
+    return Validity.INVALID if _HASH_NAME.search(groups.get("key", "")) else Validity.PLAUSIBLE
 
 
 def _none(secret: str, groups: dict[str, str]) -> Validity:
@@ -183,4 +197,5 @@ VALIDATORS: dict[ValidatorName, Validator] = {
     ValidatorName.AZURE_KEY: _azure_key,
     ValidatorName.GENERIC_ASSIGNMENT: _generic_assignment,
     ValidatorName.URL_PASSWORD: _url_password,
+    ValidatorName.NOT_A_HASH_NAME: _not_a_hash_name,
 }

@@ -10,6 +10,7 @@ never matched: they are pictures, not credentials.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +20,9 @@ from mlgate.checks.secrets.readers.hits import Hit, LineIndex
 from mlgate.core.finding import SourceLocation
 
 _BINARY_MIME_PREFIXES = ("image/", "application/pdf", "video/", "audio/")
+# Terminal colour and cursor sequences in logged output: glued to a value, they end or
+# start it with letters (``\x1b[32m``) and no pattern's boundary holds.
+_ANSI = re.compile(r"\x1b\[[0-9;?]{0,32}[ -/]{0,4}[@-~]")
 
 
 class NotebookError(ValueError):
@@ -66,7 +70,7 @@ def segments(document: Any) -> Iterator[Segment]:
         for index, output in enumerate(cell.get("outputs") or [], start=1):
             if isinstance(output, dict):
                 text = "\n".join(t for t in _output_texts(output) if t)
-                yield Segment(number, f"output {index}", text)
+                yield Segment(number, f"output {index}", _ANSI.sub("", text))
 
 
 def notebook_hits(raw: str, path: str, matcher: Matcher) -> list[Hit]:

@@ -36,6 +36,7 @@ class ValidatorName(StrEnum):
     AZURE_KEY = "azure-key"
     GENERIC_ASSIGNMENT = "generic-assignment"
     URL_PASSWORD = "url-password"  # noqa: S105  # a validator name, not a password
+    NOT_A_HASH_NAME = "not-a-hash-name"
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from mlgate.checks.secrets.rules.model import ROTATE, Anchor, Detector, secret_rule
+from mlgate.checks.secrets.rules.model import ROTATE, Anchor, Detector, ValidatorName, secret_rule
 from mlgate.core.finding import Severity
 
 SLACK_TOKEN = Detector(
@@ -65,6 +65,31 @@ TWILIO_API_KEY = Detector(
     allow_hash_like=True,
     anchors=(Anchor("SK[0-9a-f]{32}", folded=False),),
     reach=0,
+)  # fmt: skip
+
+# An auth token is 32 hex digits, the shape of an MD5: it counts only within a few lines of
+# its account SID (``AC`` + 32 hex digits), and not under a name that says digest or id.
+TWILIO_AUTH_TOKEN = Detector(
+    rule=secret_rule(
+        27, "twilio-auth-token", Severity.CRITICAL,
+        "Twilio auth token next to its account SID.",
+        "Rotate the auth token in the Twilio console (create the secondary token, promote "
+        "it). " + ROTATE,
+    ),
+    provider="twilio",
+    pattern=re.compile(
+        r"(?:(?P<key>[A-Za-z_][\w.\-]{0,40})[\"']?[ \t]{0,4}[:=][ \t]{0,4}[\"']?)?"
+        r"(?<![A-Za-z0-9])(?P<secret>[0-9a-f]{32})(?![A-Za-z0-9])"
+    ),
+    keywords=("ac",),
+    entropy=3.0,
+    context=re.compile(r"(?<![A-Za-z0-9])AC[0-9a-f]{32}(?![A-Za-z0-9])"),
+    window=320,
+    validator=ValidatorName.NOT_A_HASH_NAME,
+    priority=15,
+    allow_hash_like=True,
+    anchors=(Anchor("AC[0-9a-f]{32}", folded=False),),
+    reach=400,
 )  # fmt: skip
 
 SENDGRID_KEY = Detector(
@@ -134,6 +159,6 @@ WANDB_KEY = Detector(
 )  # fmt: skip
 
 DETECTORS = (
-    SLACK_TOKEN, SLACK_WEBHOOK, STRIPE_KEY, TWILIO_API_KEY, SENDGRID_KEY, OPENAI_KEY,
-    ANTHROPIC_KEY, WANDB_KEY,
+    SLACK_TOKEN, SLACK_WEBHOOK, STRIPE_KEY, TWILIO_API_KEY, TWILIO_AUTH_TOKEN, SENDGRID_KEY,
+    OPENAI_KEY, ANTHROPIC_KEY, WANDB_KEY,
 )  # fmt: skip
