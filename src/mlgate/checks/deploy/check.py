@@ -1,7 +1,8 @@
 """The ``deploy`` check: Dockerfiles, Kubernetes manifests and API rate limiting.
 
 Every selected file is read once: Dockerfiles by name, YAML as multi-document
-streams (Helm/Kustomize output included), Python only for the rate-limit proof.
+streams (Helm/Kustomize output included), Python and Terraform (``.tf``, for AWS
+API Gateway throttling) only for the rate-limit proof.
 Per-file rules run as files are read; rate limiting is judged after every file
 is read, because a limit often lives in another document (a KongPlugin, an
 EnvoyFilter, a Traefik Middleware) than the API it protects.
@@ -30,11 +31,14 @@ from mlgate.core.errors import ResourceLimitError
 from mlgate.core.finding import Finding, SkippedInput
 from mlgate.core.rule import Rule
 from mlgate.formats.dockerfile import parse_dockerfile
+from mlgate.formats.hcl import HclLimits, HclSyntaxError
 from mlgate.formats.limits import MIB, check_limit
 from mlgate.formats.yamldocs import YamlLimits, YamlSyntaxError, read_yaml_documents
 
 _DOCKERFILE_NAMES = ("dockerfile", "containerfile")
 _YAML_SUFFIXES = (".yaml", ".yml")
+# Kinds read only to prove rate limits: no hardening rule looks at them.
+_PROOF_ONLY = frozenset({"python", "terraform"})
 
 
 class DeployConfig(CheckConfig):
@@ -43,7 +47,7 @@ class DeployConfig(CheckConfig):
     include: list[str] = Field(
         default_factory=lambda: [
             "Dockerfile", "Dockerfile.*", "*.Dockerfile", "*.dockerfile", "Containerfile",
-            "*.yaml", "*.yml", "*.py",
+            "*.yaml", "*.yml", "*.py", "*.tf",
         ],
         description="Glob patterns a file found under `paths` must match to be examined.",
     )  # fmt: skip
@@ -61,12 +65,14 @@ class DeployConfig(CheckConfig):
 
 
 def file_kind(path: Path) -> str | None:
-    """``dockerfile``, ``yaml``, ``python`` or ``None`` (not an input of this check)."""
+    """``dockerfile``, ``yaml``, ``python``, ``terraform`` or ``None`` (not an input)."""
     name = path.name.lower()
     if name in _DOCKERFILE_NAMES or name.startswith("dockerfile.") or name.endswith(".dockerfile"):
         return "dockerfile"
     if name.endswith(_YAML_SUFFIXES):
         return "yaml"
+    if name.endswith(".tf"):
+        return "terraform"
     return "python" if name.endswith(".py") else None
 
 
@@ -84,7 +90,7 @@ class _Scan:
 
     def read(self, path: Path) -> None:
         kind = file_kind(path)
-        if kind is None or (kind == "python" and not self.config.rate_limits):
+        if kind is None or (kind in _PROOF_ONLY and not self.config.rate_limits):
             return
         display = self.ctx.display_path(path)
         try:
@@ -93,7 +99,7 @@ class _Scan:
             self._dispatch(kind, display, raw)
         except ResourceLimitError as error:
             self.errors.append(f"{display}: {error}")
-        except (OSError, YamlSyntaxError) as error:
+        except (OSError, YamlSyntaxError, HclSyntaxError) as error:
             self._unreadable(display, raw_text_has_template(path), error)
 
     def _dispatch(self, kind: str, display: str, raw: bytes) -> None:
@@ -105,6 +111,10 @@ class _Scan:
             )
         elif kind == "yaml":
             self._yaml(display, raw)
+        elif kind == "terraform":
+            limits = HclLimits(max_bytes=int(self.config.max_file_mb * MIB))
+            if not self.sources.add_terraform(display, raw, limits):
+                return  # Terraform without API Gateway resources or values is not an input
         elif not self.sources.add_code(kind, display, raw):
             return  # code that mentions no API framework is not an input of this check
         self.inputs += 1

@@ -7,17 +7,21 @@ from dataclasses import dataclass, field
 
 from mlgate.checks.deploy.catalog import RATE_LIMIT
 from mlgate.checks.deploy.findings import deploy_finding
+from mlgate.checks.deploy.ratelimit.apigateway import apigateway_exposures
 from mlgate.checks.deploy.ratelimit.django import django_exposures
 from mlgate.checks.deploy.ratelimit.fixes import fix_for
 from mlgate.checks.deploy.ratelimit.kube import kube_exposures
 from mlgate.checks.deploy.ratelimit.model import Exposure
 from mlgate.checks.deploy.ratelimit.policies import PolicyIndex
 from mlgate.checks.deploy.ratelimit.pysyntax import Module, parse_module
+from mlgate.checks.deploy.ratelimit.terraform import TerraformIndex
 from mlgate.checks.deploy.ratelimit.webapps import web_exposures
 from mlgate.core.finding import Finding
+from mlgate.formats.hcl import HclLimits, read_hcl
 from mlgate.formats.yamldocs import YamlView
 
-# Only code that mentions a web framework or a limiter is parsed at all.
+# Only code that mentions a web framework or a limiter is parsed at all; a module that
+# only declares the limiter (`extensions.py`) matters when routes elsewhere use it.
 _PYTHON_MARKERS = (
     b"FastAPI",
     b"Flask",
@@ -26,7 +30,10 @@ _PYTHON_MARKERS = (
     b"urlpatterns",
     b"ratelimit",
     b"RATELIMIT",
+    b"Limiter",
 )
+# Terraform files are read for API Gateway resources and for what references resolve to.
+_TERRAFORM_MARKERS = (b"aws_api_gateway", b"aws_apigatewayv2", b"variable", b"locals")
 
 
 @dataclass(slots=True)
@@ -35,6 +42,7 @@ class SourceSet:
 
     objects: list[tuple[str, YamlView]] = field(default_factory=list)
     modules: list[Module] = field(default_factory=list)
+    terraform: TerraformIndex = field(default_factory=TerraformIndex)
 
     def add_object(self, path: str, view: YamlView) -> None:
         """Keep one Kubernetes object (any kind: routes and policies alike)."""
@@ -50,6 +58,18 @@ class SourceSet:
         self.modules.append(module)
         return True
 
+    def add_terraform(self, path: str, raw: bytes, limits: HclLimits) -> bool:
+        """Index a Terraform file if it may matter to API Gateway; whether it was taken.
+
+        Raises:
+            HclSyntaxError: the file is not HCL.
+            ResourceLimitError: a budget of ``limits`` was exceeded.
+        """
+        if not any(marker in raw for marker in _TERRAFORM_MARKERS):
+            return False
+        self.terraform.add(path, read_hcl(raw, limits))
+        return True
+
 
 def exposures(sources: SourceSet) -> Iterator[Exposure]:
     """Every exposed API the sources define, each with its verdict."""
@@ -57,9 +77,9 @@ def exposures(sources: SourceSet) -> Iterator[Exposure]:
     for _, view in sources.objects:
         index.add(view)
     yield from kube_exposures(index, sources.objects)
-    for module in sources.modules:
-        yield from web_exposures(module)
+    yield from web_exposures(sources.modules)
     yield from django_exposures(sources.modules)
+    yield from apigateway_exposures(sources.terraform)
 
 
 def rate_limit_findings(sources: SourceSet) -> list[Finding]:
@@ -70,7 +90,7 @@ def rate_limit_findings(sources: SourceSet) -> list[Finding]:
             (e.path, e.line),
             identity=f"{e.api}",
             message=f"{e.api} has no enforced rate limit: {e.reason}.",
-            remediation=fix_for(e.mechanism),
+            remediation=e.fix or fix_for(e.mechanism),
         )
         for e in exposures(sources)
         if not e.limited

@@ -25,6 +25,9 @@ FIXES: dict[Mechanism, str] = {
     'default_limits=["10/second"])` or `limiter.init_app(app)`) and do not exempt the route.',
     Mechanism.DJANGO_RATELIMIT: 'Decorate the view with `@ratelimit(key="ip", rate="10/s")` '
     "(block defaults to True; `block=False` only annotates the request).",
+    Mechanism.AWS_API_GATEWAY: "Add an `aws_api_gateway_method_settings` with "
+    '`method_path = "*/*"` and `settings { throttling_rate_limit = 10 }` for every stage '
+    "(HTTP APIs: `default_route_settings` on the stage); -1 means unlimited.",
 }
 
 

@@ -18,6 +18,7 @@ class Mechanism(StrEnum):
     FASTAPI_LIMITER = "fastapi-limiter"
     FLASK_LIMITER = "flask-limiter"
     DJANGO_RATELIMIT = "django-ratelimit"
+    AWS_API_GATEWAY = "aws-api-gateway"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -25,7 +26,8 @@ class Exposure:
     """One exposed API and the verdict on its rate limit.
 
     ``reason`` says why it is unlimited (or which limit applies), in words a
-    reviewer can check against the manifests.
+    reviewer can check against the manifests. ``fix``, when set, is a change written
+    for this very API (names filled in); otherwise the mechanism's generic fix applies.
     """
 
     api: str
@@ -34,3 +36,4 @@ class Exposure:
     mechanism: Mechanism
     limited: bool
     reason: str
+    fix: str | None = None

@@ -43,18 +43,39 @@ def dotted_name(node: ast.expr) -> str:
     return ".".join(reversed(parts))
 
 
-def import_map(tree: ast.Module) -> dict[str, str]:
-    """Local name -> dotted origin for every import in the module."""
+def module_name(path: str) -> str:
+    """The dotted name a file's path gives it (``app/api/__init__.py`` -> ``app.api``)."""
+    parts = path.removesuffix(".py").split("/")
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _from_origin(node: ast.ImportFrom, package: list[str]) -> str:
+    """The absolute module of ``from ... import``; relative levels climb from ``package``."""
+    if node.level == 0:
+        return node.module or ""
+    base = package[: len(package) - (node.level - 1)] if node.level - 1 <= len(package) else []
+    return ".".join([*base, *([node.module] if node.module else [])])
+
+
+def import_map(tree: ast.Module, package: str = "") -> dict[str, str]:
+    """Local name -> dotted origin for every import in the module.
+
+    ``package`` is the dotted package the module lives in, for relative imports.
+    """
     names: dict[str, str] = {}
+    parts = package.split(".") if package else []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 names[alias.asname or alias.name.split(".")[0]] = (
                     alias.name if alias.asname else alias.name.split(".")[0]
                 )
-        elif isinstance(node, ast.ImportFrom) and node.module:
+        elif isinstance(node, ast.ImportFrom) and (node.module or node.level):
+            origin = _from_origin(node, parts)
             for alias in node.names:
-                names[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+                names[alias.asname or alias.name] = f"{origin}.{alias.name}".lstrip(".")
     return names
 
 
@@ -64,7 +85,9 @@ def parse_module(path: str, text: str) -> Module | None:
         tree = ast.parse(text, filename=path)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    return Module(path, tree, import_map(tree))
+    name = module_name(path)
+    package = name if path.endswith("__init__.py") else name.rpartition(".")[0]
+    return Module(path, tree, import_map(tree, package))
 
 
 def keyword(call: ast.Call, name: str) -> ast.expr | None:
