@@ -30,6 +30,24 @@ DRIFT_WARNING = Rule(
     summary="A feature drifted beyond its warn band but not its block band.",
     remediation="Check the feature's pipeline and the population it now describes.",
 )
+SERVING_CONTRACT = Rule(
+    id="MODEL003",
+    slug="serving-contract",
+    severity=Severity.HIGH,
+    summary="The model's declared inputs or outputs do not match the holdout/serving schema.",
+    remediation=(
+        "Rename or retype the model input (or the serving column) so both sides agree, or "
+        "list the columns feeding a single 2-D input under `stability.serving.features`."
+    ),
+)
+ROBUSTNESS_FAILURE = Rule(
+    id="MODEL004",
+    slug="robustness-failure",
+    severity=Severity.HIGH,
+    summary="The model returns non-finite scores or fails on a perturbed holdout.",
+    remediation="Handle missing and unusual values inside the exported model (e.g. an imputer).",
+)
+RULES = (INSUFFICIENT_DATA, DRIFT_WARNING, SERVING_CONTRACT, ROBUSTNESS_FAILURE)
 MISSING_EXTRA = (
     "the model check needs numpy, scipy and pyarrow: install them with "
     "`pip install 'mlgate[model]'`"
@@ -44,7 +62,7 @@ class ModelCheck:
         "Candidate vs champion performance with paired intervals, group fairness and drift."
     )
     Config: ClassVar[type[ModelConfig]] = ModelConfig
-    rules: ClassVar[tuple[Rule, ...]] = (INSUFFICIENT_DATA, DRIFT_WARNING)
+    rules: ClassVar[tuple[Rule, ...]] = RULES
 
     def run(self, ctx: CheckContext, config: ModelConfig) -> CheckResult:
         """Read the holdout (and reference), compute the statistics, report metrics."""

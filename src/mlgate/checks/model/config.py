@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -101,6 +102,100 @@ class DriftBands(_Strict):
     null_share_increase: Band = Band(warn=0.01, block=0.05)
 
 
+class DecisionStability(_Strict):
+    """Limits on how differently the candidate decides than the champion on the same rows."""
+
+    max_flip_rate: float | None = Field(
+        default=0.1, ge=0, le=1, description="Largest tolerated share of changed decisions."
+    )
+    max_group_flip_gap: float | None = Field(
+        default=0.05,
+        ge=0,
+        le=1,
+        description="Largest tolerated flip-rate gap between sensitive groups (a change "
+        "concentrated on one group).",
+    )
+    min_rank_correlation: float | None = Field(
+        default=0.8, ge=-1, le=1, description="Smallest tolerated Spearman correlation of scores."
+    )
+    top_share: float = Field(
+        default=0.1, gt=0, lt=1, description="Top-k as a share of rows (e.g. a retention budget)."
+    )
+    max_top_changed: float | None = Field(
+        default=0.3,
+        ge=0,
+        le=1,
+        description="Largest tolerated share of the champion's top-k not in the candidate's.",
+    )
+
+
+class Calibration(_Strict):
+    """Calibration limits (uniform bins, ``ece_bins`` of them)."""
+
+    max_ece: float | None = Field(default=0.05, ge=0, le=1, description="Largest tolerated ECE.")
+    max_mce: float | None = Field(default=None, ge=0, le=1, description="Largest tolerated MCE.")
+    max_ece_increase: float | None = Field(
+        default=0.02, ge=0, le=1, description="Largest tolerated ECE increase vs the champion."
+    )
+
+
+class Perturbation(StrEnum):
+    """How the holdout is perturbed, one numeric feature at a time."""
+
+    NOISE = "noise"
+    MISSING = "missing"
+    DROPOUT = "dropout"
+
+
+class Robustness(_Strict):
+    """Seeded perturbations of the holdout fed to the candidate's ONNX model."""
+
+    perturbations: list[Perturbation] = Field(default_factory=lambda: list(Perturbation))
+    noise_fraction: float = Field(
+        default=0.1, gt=0, description="Noise standard deviation as a share of each feature's IQR."
+    )
+    missing_share: float = Field(
+        default=0.1, gt=0, le=1, description="Share of a feature's values set to missing."
+    )
+    max_auc_drop: float | None = Field(default=0.02, ge=0, le=1)
+    max_flip_rate: float | None = Field(default=0.05, ge=0, le=1)
+    max_rows: int = Field(default=20000, ge=100, description="Holdout rows perturbed (first n).")
+
+
+class Serving(_Strict):
+    """ONNX models (relative to the policy file), their serving contract and latency."""
+
+    candidate_model: str = Field(description="The candidate's ONNX file.")
+    champion_model: str | None = Field(
+        default=None, description="The champion's ONNX file (latency is compared with it)."
+    )
+    features: list[str] = Field(
+        default_factory=list,
+        description="Holdout columns stacked, in order, into a model with one 2-D input; "
+        "empty when each model input is named after its column.",
+    )
+    output: str | None = Field(
+        default=None, description="Output holding the probabilities (default: the float one)."
+    )
+    latency_percentile: Literal["p50", "p95", "p99"] = "p99"
+    max_latency_ratio: float | None = Field(
+        default=1.2, gt=0, description="Largest tolerated candidate/champion latency ratio."
+    )
+    batch_rows: int = Field(default=256, ge=2, description="The typical batch size measured.")
+    calls: int = Field(default=50, ge=5, description="Timed calls per repetition.")
+    warmup: int = Field(default=5, ge=0, description="Untimed calls before each repetition.")
+    repetitions: int = Field(default=5, ge=1, description="Repetitions; medians are compared.")
+    robustness: Robustness | None = Robustness()
+
+
+class Stability(_Strict):
+    """Stability and serving readiness (issue 10): each part is optional."""
+
+    decisions: DecisionStability | None = DecisionStability()
+    calibration: Calibration | None = Calibration()
+    serving: Serving | None = None
+
+
 def _default_performance() -> dict[PerformanceMetric, PerformanceRule]:
     return {PerformanceMetric.ROC_AUC: PerformanceRule(max_drop=0.01)}
 
@@ -151,6 +246,9 @@ class ModelConfig(CheckConfig):
     seed: int = Field(default=0, ge=0)
     ece_bins: int = Field(default=10, ge=2, le=100)
     batch_rows: int = Field(default=65536, ge=1024, description="Rows read per batch.")
+    stability: Stability | None = Field(
+        default=None, description="Decision stability, calibration, robustness and serving."
+    )
 
     @model_validator(mode="after")
     def _one_reference(self) -> ModelConfig:

@@ -181,9 +181,10 @@ def sketch_features(batch: pa.RecordBatch, plan: Plan) -> dict[str, Sketch]:
     return sketch_columns(batch, SketchColumns(numeric=plan.numeric, categorical=plan.categorical))
 
 
-def _group_counts(
+def group_counts(
     batch: pa.RecordBatch, plan: Plan, outcome: npt.NDArray[np.int64]
 ) -> dict[Grouping, GroupCounts]:
+    """Counts of ``outcome`` (0 to 3 per row) per group of every grouping of the plan."""
     encoded = {a: arrays.codes(batch.column(a)) for a in plan.sensitive()}
     return {
         grouping: GroupCounts.from_codes(
@@ -206,7 +207,7 @@ def batch_stats(batch: pa.RecordBatch, plan: Plan, row_ids: npt.NDArray[np.uint6
         rows=batch.num_rows,
         tables=tuple(ScoreTable.from_rows(s, positive) for s in scores),
         bootstrap=plan.bootstrap.sums(scores, positive.astype(np.float64), row_ids),
-        groups=_group_counts(batch, plan, outcome),
+        groups=group_counts(batch, plan, outcome),
         features=sketch_features(batch, plan),
     )
 

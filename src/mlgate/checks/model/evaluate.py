@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from mlgate.checks.model.check import DRIFT_WARNING, INSUFFICIENT_DATA
+from mlgate.checks.model.check import DRIFT_WARNING, INSUFFICIENT_DATA, RULES
 from mlgate.checks.model.config import ModelConfig
 from mlgate.checks.model.drift_rules import DriftWarning, drift_metrics, feature_drift
 from mlgate.checks.model.engine import (
@@ -24,33 +24,21 @@ from mlgate.checks.model.fairness_rules import (
     group_metrics,
     shortfalls,
 )
+from mlgate.checks.model.findings import dataset_finding
 from mlgate.checks.model.performance import performance_metrics
 from mlgate.checks.model.profile import read_profile
 from mlgate.checks.model.reader import ModelInputError
+from mlgate.checks.model.stability.results import StabilityResults
+from mlgate.checks.model.stability.run import stability_results
 from mlgate.checks.model.stats.fairness import GroupRate
 from mlgate.core.check import CheckContext, CheckResult
-from mlgate.core.finding import DatasetLocation, Finding, SkippedInput
-from mlgate.core.fingerprint import fingerprint
+from mlgate.core.finding import Finding, SkippedInput
 from mlgate.core.metric import Metric
-from mlgate.core.rule import Rule
 
 FIRST_RUN = (
     "no champion column configured: first-run rule, only the candidate's absolute minimums "
     "were checked"
 )
-
-
-def _finding(config: ModelConfig, rule: Rule, column: str, key: str, message: str) -> Finding:
-    # The fingerprint names what was judged (group and rate, or statistic), never the
-    # measured numbers, so a waiver survives the next night's retraining.
-    return Finding(
-        rule_id=rule.id,
-        severity=rule.severity,
-        message=message,
-        location=DatasetLocation(dataset_id=config.dataset_id, column=column),
-        fingerprint=fingerprint(rule.id, config.dataset_id, column, key),
-        remediation=rule.remediation,
-    )
 
 
 def fairness_results(
@@ -71,7 +59,9 @@ def fairness_results(
                 "insufficient data, left out of fairness decisions"
             )
             key = f"{short.group} {short.rate.value}"
-            findings.append(_finding(config, INSUFFICIENT_DATA, column, key, message))
+            findings.append(
+                dataset_finding(config.dataset_id, INSUFFICIENT_DATA, column, key, message)
+            )
         for metric in config.fairness:
             found = disparity_metric(metric, groups, config)
             if found is not None:
@@ -152,7 +142,8 @@ def drift_results(
             metrics.extend(found)
             warnings.extend(warned)
     findings = [
-        _finding(config, DRIFT_WARNING, w.feature, w.statistic, w.message) for w in warnings
+        dataset_finding(config.dataset_id, DRIFT_WARNING, w.feature, w.statistic, w.message)
+        for w in warnings
     ]
     return metrics, findings, _skipped_roles(config, plan, reference)
 
@@ -164,14 +155,19 @@ def evaluate(ctx: CheckContext, config: ModelConfig, paths: Sequence[Path]) -> C
         stats = read_holdout(paths, plan)
         fair_metrics, fair_findings = fairness_results(stats, config)
         drift_found, drift_findings, drift_skipped = drift_results(ctx, config, plan, stats)
+        stable: StabilityResults = stability_results(ctx, config, paths, stats)
     except ModelInputError as error:
         return CheckResult(errors=(str(error),), inputs=len(paths))
     first_run = () if plan.champion else (SkippedInput(path=config.dataset_id, reason=FIRST_RUN),)
-    skipped = (*first_run, *drift_skipped)
     return CheckResult(
-        metrics=(*performance_metrics(stats, config), *fair_metrics, *drift_found),
-        findings=(*fair_findings, *drift_findings),
-        skipped=skipped,
+        metrics=(
+            *performance_metrics(stats, config),
+            *fair_metrics,
+            *drift_found,
+            *stable.metrics,
+        ),
+        findings=(*fair_findings, *drift_findings, *stable.findings),
+        skipped=(*first_run, *drift_skipped, *stable.skipped),
         inputs=len(paths),
-        rules=(INSUFFICIENT_DATA, DRIFT_WARNING),
+        rules=RULES,
     )

@@ -79,3 +79,17 @@ def iter_batches(
             yield from _parquet_batches(path, columns, rows)
     except (pa.ArrowException, OSError) as error:
         raise ModelInputError(f"{path.name}: cannot read: {error}") from None
+
+
+def column_types(path: Path) -> dict[str, pa.DataType]:
+    """Column types of one file: Parquet's schema, or pyarrow's inference on a CSV's first block."""
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise ModelInputError(f"{path.name}: unsupported file type {suffix!r} (Parquet or CSV)")
+    try:
+        schema = (
+            pacsv.open_csv(path).schema if suffix == ".csv" else pq.ParquetFile(path).schema_arrow
+        )
+    except (pa.ArrowException, OSError) as error:
+        raise ModelInputError(f"{path.name}: cannot read: {error}") from None
+    return {field.name: field.type for field in schema}

@@ -135,12 +135,17 @@ def ece_from_bins(count: FloatArray, label_sum: FloatArray, score_sum: FloatArra
     return _ratio(np.sum(count * gap, axis=-1), total)
 
 
-def expected_calibration_error(table: ScoreTable, n_bins: int = 10) -> float:
-    """ECE of the table with :func:`ece_bins` binning."""
+def table_bin_sums(table: ScoreTable, n_bins: int) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Per :func:`ece_bins` bin of the table: row count, label sum and score sum."""
     bins = ece_bins(table.values, n_bins)
     rows = (table.positives + table.negatives).astype(np.float64)
-    sums = [
+    count, labels, scores = (
         np.asarray(np.bincount(bins, weights=w, minlength=n_bins), dtype=np.float64)
         for w in (rows, table.positives.astype(np.float64), rows * table.values)
-    ]
-    return float(ece_from_bins(*sums))
+    )
+    return count, labels, scores
+
+
+def expected_calibration_error(table: ScoreTable, n_bins: int = 10) -> float:
+    """ECE of the table with :func:`ece_bins` binning."""
+    return float(ece_from_bins(*table_bin_sums(table, n_bins)))

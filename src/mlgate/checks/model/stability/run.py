@@ -1,0 +1,52 @@
+"""The stability section of the model check: its metrics, findings and skipped parts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from mlgate.checks.model.config import ModelConfig, Stability
+from mlgate.checks.model.engine import HoldoutStats, Plan
+from mlgate.checks.model.stability.calibration_rules import calibration_metrics
+from mlgate.checks.model.stability.decision_rules import decision_metrics
+from mlgate.checks.model.stability.decisions import read_decisions
+from mlgate.checks.model.stability.latency import Clock, default_clock
+from mlgate.checks.model.stability.results import StabilityResults, combine
+from mlgate.checks.model.stability.serving import serving_results
+from mlgate.core.check import CheckContext
+from mlgate.core.finding import SkippedInput
+
+NO_CHAMPION = "decision stability not computed: no champion column (first run)"
+
+
+def _decisions(
+    paths: Sequence[Path], plan: Plan, stats: HoldoutStats, config: ModelConfig, rules: Stability
+) -> StabilityResults:
+    if rules.decisions is None:
+        return StabilityResults()
+    if plan.champion is None:
+        return StabilityResults(skipped=[SkippedInput(path=config.dataset_id, reason=NO_CHAMPION)])
+    tables = (stats.tables[0], stats.tables[1])
+    sums = read_decisions(paths, plan, tables, rules.decisions.top_share)
+    return StabilityResults(metrics=decision_metrics(sums, rules.decisions, config))
+
+
+def stability_results(
+    ctx: CheckContext,
+    config: ModelConfig,
+    paths: Sequence[Path],
+    stats: HoldoutStats,
+    clock: Clock = default_clock,
+) -> StabilityResults:
+    """Decision stability, calibration and serving readiness, as configured."""
+    rules = config.stability
+    if rules is None:
+        return StabilityResults()
+    parts = [_decisions(paths, Plan.from_config(config), stats, config, rules)]
+    if rules.calibration is not None:
+        parts.append(
+            StabilityResults(metrics=calibration_metrics(stats, rules.calibration, config))
+        )
+    if rules.serving is not None:
+        parts.append(serving_results(ctx, config, paths, rules.serving, clock))
+    return combine(parts)
