@@ -171,3 +171,25 @@ def test_latency_ratios_are_medians_of_numpy_percentiles_with_warmup_excluded() 
     assert not p99.is_acceptable()
     assert metrics["serving.latency_ratio[p50,batch=1]"].threshold is None
     assert metrics["serving.throughput_ratio[batch=1]"].value == 2.0 / expected[0]
+
+
+def test_onnx_serving_runs_inside_the_runners_isolated_process(tmp_path: Path) -> None:
+    # The runner gives each check its own process and a 4 GiB address-space budget;
+    # onnxruntime must load and infer under it exactly as in-process.
+    from mlgate.core.gate import PlannedCheck
+    from mlgate.core.runner import ExecutionOptions, Task, execute
+
+    onnx_logistic(tmp_path / "m.onnx", [1.0, -0.5, 0.25])
+    write_parquet(feature_table(2000, seed=1), tmp_path / "data" / "holdout.parquet")
+    config = ModelConfig(
+        paths=["data"],
+        columns=COLUMNS,
+        stability={"decisions": None, "calibration": None, "serving": {
+            "candidate_model": "m.onnx", "features": list(FEATURES),
+        }},
+    )  # fmt: skip
+    check = PlannedCheck(check_id="model", target="mlgate.checks.model:ModelCheck", config=config)
+    options = ExecutionOptions(root=str(tmp_path), today="2026-01-01", jobs=1)
+    (outcome,) = execute([Task(gate="pre-deploy", check=check)], options)
+    assert outcome.result.errors == ()
+    assert any(m.name.startswith("robustness.") for m in outcome.result.metrics)
