@@ -1,14 +1,18 @@
 """Lines per second and peak memory of the ``sast`` check, with Bandit side by side.
 
-Usage: ``python benchmarks/sast.py [TREE] [--repeat N] [--limit N] [--with-bandit]``;
+Usage: ``python benchmarks/sast.py [TREE] [--repeat N] [--limit N] [--warm] [--with-bandit]``;
 TREE defaults to the running interpreter's site-packages (pick one ~600k-line package,
 e.g. ``.venv/lib/python3.11/site-packages/pandas``, for the memory goal). Prints the
 median over the repeats, CPU time per core, and peak RSS (``resource.getrusage``).
 
 ``--with-bandit`` creates ``benchmarks/.venv-bandit`` (git-ignored) with
 ``pip install bandit==1.9.4`` on first use (never a project dependency), runs
-``bandit -r TREE`` over the same files and prints its lines/s and the ratio. There is
-no per-file cache yet, so no warm run is printed. Results are never committed.
+``bandit -r TREE`` over the same files and prints its lines/s and the ratio.
+
+``--warm`` also times the per-file result cache (in a temporary directory, as the
+check keeps it under ``.mlgate-cache/sast``): a cold run that fills it, a warm run
+with nothing changed, and a run after a one-line edit of one module that many others
+import (the worst kind of one-file change). Results are never committed.
 """
 
 from __future__ import annotations
@@ -19,13 +23,17 @@ import statistics
 import subprocess
 import sys
 import sysconfig
+import tempfile
 import time
 import venv
+from dataclasses import replace
 from pathlib import Path
 
 _HERE = Path(__file__).resolve().parent
 
-from mlgate.checks.sast.engine import SourceFile, scan_sources  # noqa: E402  # after the fix
+from mlgate.checks.sast.cache import DirectoryCache, engine_version  # noqa: E402
+from mlgate.checks.sast.engine import SourceFile, scan_sources  # noqa: E402
+from mlgate.checks.sast.rules import default_rules  # noqa: E402
 
 BANDIT_ENV = _HERE / ".venv-bandit"
 BANDIT = "bandit==1.9.4"
@@ -55,6 +63,45 @@ def time_mlgate(files: list[SourceFile], repeat: int) -> tuple[float, float, int
         wall.append(time.perf_counter() - start)
         cpu.append(time.process_time() - start_cpu)
     return statistics.median(wall), statistics.median(cpu), findings
+
+
+def _timed_scan(files: list[SourceFile], cache: DirectoryCache) -> float:
+    start = time.perf_counter()
+    scan_sources(files, cache=cache)
+    return time.perf_counter() - start
+
+
+def most_imported(files: list[SourceFile]) -> int:
+    """Index of the module named in the most ``from <module> import`` lines."""
+    text = b"\n".join(f.data for f in files)
+
+    def importers(file: SourceFile) -> int:
+        dotted = file.path.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
+        return text.count(f"{dotted} import ".encode())
+
+    return max(range(len(files)), key=lambda i: importers(files[i]))
+
+
+def time_cached(files: list[SourceFile], repeat: int) -> tuple[float, float, float, str]:
+    """Median seconds of a cold (cache-filling) run, a warm run and a one-file-edit run.
+
+    Also returns the path of the edited file.
+    """
+    version = engine_version(default_rules())
+    edited = list(files)
+    target = most_imported(files)
+    edited[target] = replace(files[target], data=files[target].data + b"\n# edited\n")
+    cold: list[float] = []
+    warm: list[float] = []
+    after_edit: list[float] = []
+    for _ in range(repeat):
+        with tempfile.TemporaryDirectory() as directory:
+            cache = DirectoryCache(Path(directory), version)
+            cold.append(_timed_scan(files, cache))
+            warm.append(_timed_scan(files, cache))
+            after_edit.append(_timed_scan(edited, cache))
+    median = statistics.median
+    return median(cold), median(warm), median(after_edit), files[target].path
 
 
 def bandit_executable() -> Path:
@@ -96,6 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("tree", nargs="?", default=sysconfig.get_paths()["purelib"])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--limit", type=int, default=None, help="analyse only the first N files")
+    parser.add_argument("--warm", action="store_true", help="also time the result cache")
     parser.add_argument("--with-bandit", action="store_true", help="use benchmarks/.venv-bandit")
     args = parser.parse_args(argv)
     tree = Path(args.tree)
@@ -106,6 +154,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"tree: {tree}  files: {len(files)}  lines: {lines}  repeats: {args.repeat} (medians)")
     print(_rate("mlgate", lines, wall, cpu) + f"   findings: {findings}")
     print(f"mlgate peak RSS: {peak:,.0f} MiB (includes the source bytes the benchmark holds)")
+    if args.warm:
+        cold, warm, edit, edited = time_cached(files, args.repeat)
+        print(f"cached   cold {cold:7.2f} s -> {lines / cold:>9,.0f} lines/s (fills the cache)")
+        print(f"cached   warm {warm:7.2f} s -> {lines / warm:>9,.0f} lines/s   {cold / warm:.1f}x")
+        print(f"cached   edit of {edited}: {edit:7.2f} s   {cold / edit:.1f}x faster than cold")
     if args.with_bandit:
         if args.limit is not None:
             print("bandit: skipped (--limit selects files bandit -r cannot)")

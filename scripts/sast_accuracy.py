@@ -120,9 +120,10 @@ def run_case(case: Path, rule: str) -> CaseResult:
     return CaseResult(name=case.name, expected=expected, reported=reported)
 
 
-def score_category(directory: Path, rule: str) -> tuple[Score, list[CaseResult]]:
-    """Score every case of one category directory."""
-    results = [run_case(c, rule) for c in sorted(directory.iterdir()) if _is_case(c)]
+def score_category(directory: Path, rule: str, prefix: str = "") -> tuple[Score, list[CaseResult]]:
+    """Score every case of one category directory (whose name starts with ``prefix``)."""
+    cases = [c for c in sorted(directory.iterdir()) if _is_case(c) and c.name.startswith(prefix)]
+    results = [run_case(c, rule) for c in cases]
     vulnerable = [r for r in results if r.is_vulnerable]
     safe = [r for r in results if not r.is_vulnerable]
     score = Score(
@@ -140,14 +141,16 @@ def _is_case(path: Path) -> bool:
     return path.name.endswith(SUFFIX) or (path.is_dir() and not path.name.startswith((".", "_")))
 
 
-def score_corpus(corpus: Path = CORPUS) -> tuple[list[Score], list[CaseResult]]:
+def score_corpus(corpus: Path = CORPUS, prefix: str = "") -> tuple[list[Score], list[CaseResult]]:
     """Scores of every category present in the corpus, and the wrong cases."""
     scores: list[Score] = []
     wrong: list[CaseResult] = []
     for category, rule in CATEGORY_RULES.items():
         directory = corpus / category
-        if directory.is_dir() and any(_is_case(c) for c in directory.iterdir()):
-            score, misses = score_category(directory, rule)
+        if directory.is_dir() and any(
+            _is_case(c) and c.name.startswith(prefix) for c in directory.iterdir()
+        ):
+            score, misses = score_category(directory, rule, prefix)
             scores.append(score)
             wrong.extend(misses)
     return scores, wrong
@@ -157,9 +160,10 @@ def main(argv: list[str] | None = None) -> int:
     """Print the score table (and the wrong cases with ``--details``)."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--prefix", default="", help="only cases whose name starts with this")
     parser.add_argument("--details", action="store_true")
     args = parser.parse_args(argv)
-    scores, wrong = score_corpus(args.corpus)
+    scores, wrong = score_corpus(args.corpus, args.prefix)
     print(f"{'category':<16}{'cases':>6}{'TP':>5}{'FP':>5}{'TPR':>8}{'FPR':>8}{'Youden':>8}")
     for s in scores:
         print(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from mlgate.checks.sast import exprs, weakness
+from mlgate.checks.sast import configs, exprs, weakness
 from mlgate.checks.sast.consts import fold, is_bounded
 from mlgate.checks.sast.frame import Frame
 from mlgate.checks.sast.labels import EMPTY, Taint, extend, join
@@ -117,6 +117,8 @@ def _bind_item(target: ast.Subscript, taint: Taint, state: State, frame: Frame) 
     if weakness.is_session(target.value, state, frame):
         key_taint = exprs.evaluate(target.slice, state, frame)
         weakness.check_session_write(target, join(taint, key_taint), frame)
+    if configs.write_config(target, taint, state):
+        return
     path = access_path(target.value)
     if path is None:
         _weaken_root(target.value, taint, state)

@@ -41,6 +41,9 @@ _CONTAINER_WRITES = frozenset(
 
 def evaluate_call(node: ast.Call, state: State, frame: Frame) -> Taint:
     """Taint of a call's result, recording any sink it reaches."""
+    attribute = _getattr_constant(node, state, frame)
+    if attribute is not None:
+        return exprs.evaluate(attribute, state, frame)
     func = node.func
     method = func.attr if isinstance(func, ast.Attribute) else None
     receiver = (
@@ -55,7 +58,10 @@ def evaluate_call(node: ast.Call, state: State, frame: Frame) -> Taint:
     if found:
         return found
     qualname = frame.qualify(func, state)
-    specs = frame.rules.sinks_for(qualname, method)
+    # A method of a project class is analysed through its summary: its name alone
+    # (``service.search``) says nothing about an LDAP or SQL driver.
+    by_name = None if _is_project_method(func, state, frame) else method
+    specs = frame.rules.sinks_for(qualname, by_name)
     if specs:
         check_sinks(node, specs, values, state, frame)
     weakness.check_call(node, qualname, method, state, frame)
@@ -66,6 +72,29 @@ def evaluate_call(node: ast.Call, state: State, frame: Frame) -> Taint:
     return _result(node, qualname, method, values, state, frame)
 
 
+def _is_project_method(func: ast.expr, state: State, frame: Frame) -> bool:
+    if not isinstance(func, ast.Attribute):
+        return False
+    owner = frame.instance_class(func.value, state)
+    return owner is not None and frame.project.method(owner, func.attr) is not None
+
+
+def _getattr_constant(node: ast.Call, state: State, frame: Frame) -> ast.expr | None:
+    """``getattr(obj, "name")`` is ``obj.name`` (``getattr(request, "args")`` is a source)."""
+    args = node.args
+    if not (
+        len(args) == 2
+        and not node.keywords
+        and isinstance(args[1], ast.Constant)
+        and isinstance(args[1].value, str)
+        and args[1].value.isidentifier()
+        and frame.qualify(node.func, state) == "getattr"
+    ):
+        return None
+    attribute = ast.Attribute(value=args[0], attr=args[1].value, ctx=ast.Load())
+    return ast.copy_location(attribute, node)
+
+
 def _result(
     node: ast.Call,
     qualname: str | None,
@@ -74,16 +103,19 @@ def _result(
     state: State,
     frame: Frame,
 ) -> Taint:
-    sanitizer = frame.rules.sanitizer_for(qualname, method)
+    # An exact-name sanitizer (a user's own escape helper) beats the helper's summary;
+    # the summary beats guesses by method name (a project ``find`` is not ``str.find``).
+    sanitizer = frame.rules.sanitizer_for(qualname, None)
+    target = _resolve(node.func, qualname, state, frame) if sanitizer is None else None
+    if target is not None:
+        return _apply_summary(node, target, values, frame)
+    sanitizer = sanitizer or frame.rules.sanitizer_for(None, method)
     if sanitizer is not None:
         if sanitizer.clears >= ALL_CLASSES:
             return EMPTY
         return restore(clear(values.everything(), sanitizer.clears), sanitizer.restores)
     if method in CLEAN_METHODS:
         return EMPTY
-    target = _resolve(node.func, qualname, state, frame)
-    if target is not None:
-        return _apply_summary(node, target, values, frame)
     if method in {"get", "pop"} and isinstance(node.func, ast.Attribute):
         is_config = (qualname or "").rpartition(".")[0] in CONFIG_PARSERS
         looked_up = _lookup(node, node.func.value, state, frame, is_config=is_config)
@@ -175,12 +207,9 @@ def _resolve(
     if isinstance(func, ast.Name):
         nested = project.functions.get(f"{frame.function.qualname}.{func.id}")
         return (nested[1], False) if nested is not None else None
-    if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)):
+    if not isinstance(func, ast.Attribute):
         return None
-    receiver = func.value.id
-    owner = state.classes.get(receiver)
-    if receiver in {"self", "cls"} and frame.function.class_name is not None:
-        owner = frame.function.class_name
+    owner = frame.instance_class(func.value, state)
     method = project.method(owner, func.attr) if owner is not None else None
     return (method[1], True) if method is not None else None
 

@@ -7,6 +7,7 @@ from collections.abc import Iterator, Mapping
 from types import MappingProxyType
 
 from mlgate.checks.sast.handlers import classify
+from mlgate.checks.sast.instances import field_types, module_instances
 from mlgate.checks.sast.ir import (
     FunctionFacts,
     FunctionNode,
@@ -28,10 +29,13 @@ def build_module(tree: ast.Module, *, path: str, text: str) -> ModuleFacts:
     imports = collect_imports(tree, name, is_package=is_package)
     constants, patterns = collect_constants(tree)
     classes: dict[str, tuple[str, ...]] = {}
+    fields: dict[str, str] = {}
     functions = [_module_code(tree, name)]
     for node, class_name, prefix in _definitions(tree.body, name, None):
         if isinstance(node, ast.ClassDef):
-            classes[f"{prefix}.{node.name}"] = tuple(_base_names(node, imports, name))
+            qualname = f"{prefix}.{node.name}"
+            classes[qualname] = tuple(_base_names(node, imports, name))
+            fields.update(field_types(node, qualname, imports, name))
         else:
             functions.append(_function(node, prefix, class_name, imports))
     return ModuleFacts(
@@ -43,6 +47,8 @@ def build_module(tree: ast.Module, *, path: str, text: str) -> ModuleFacts:
         patterns=MappingProxyType(patterns),
         functions=tuple(functions),
         classes=MappingProxyType(classes),
+        instances=MappingProxyType(module_instances(tree, imports, name)),
+        fields=MappingProxyType(fields),
     )
 
 

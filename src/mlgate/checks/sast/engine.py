@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from mlgate.checks.sast.cache import ResultCache
+from mlgate.checks.sast.incremental import CacheSession
 from mlgate.checks.sast.parse import ParseFailure, SourceParser, StdlibParser
 from mlgate.checks.sast.project import Project
 from mlgate.checks.sast.report import (
@@ -27,28 +29,46 @@ def scan_sources(
     rules: RuleSet | None = None,
     parser: SourceParser | None = None,
     cache_lines: int = DEFAULT_CACHE_LINES,
+    cache: ResultCache | None = None,
 ) -> tuple[Finding, ...]:
     """Parse and analyse the files as one project; findings sorted by path and line.
 
     ``cache_lines`` bounds how many source lines' worth of syntax trees stay in memory.
+    ``cache`` holds per-file results of earlier runs: files found there are not parsed,
+    and only what a changed file can affect is analysed again (same findings).
     """
+    rules = rules or default_rules()
     store = ModuleStore(parser or StdlibParser(), max_lines=cache_lines)
+    session = CacheSession(cache, rules)
     project = Project()
     findings: list[Finding] = []
     for file in files:
+        entry = session.lookup(file)
+        if entry is not None:
+            store.add_unparsed(file)
+            project.add(entry.index)
+            continue
         facts = store.add(file)
         if isinstance(facts, ParseFailure):
             findings.append(parse_error_finding(file.path, facts))
         else:
             project.add(facts.index())
-    findings.extend(analyse_store(project, store, rules or default_rules()))
+            session.fresh.add(file.path)
+    findings.extend(analyse_store(project, store, rules, session))
     findings.sort(key=lambda f: (f.location.path or "", location_line(f.location) or 0, f.rule_id))
     return disambiguate(findings)
 
 
-def analyse_store(project: Project, store: ModuleStore, rules: RuleSet) -> list[Finding]:
+def analyse_store(
+    project: Project, store: ModuleStore, rules: RuleSet, session: CacheSession | None = None
+) -> list[Finding]:
     """Run the interprocedural analysis over the indexed modules of ``store``."""
-    results = analyse_project(project, rules, store.load)
+    session = session or CacheSession(None, rules)
+    plan = session.plan(project)
+    results = analyse_project(
+        project, rules, store.load, reuse=plan.results, previous=plan.summaries
+    )
+    session.save(project, results, plan)
     hits = [h for r in results.values() for h in r.hits]
     weak = [w for r in results.values() for w in r.weaknesses]
     paths = {s.path for h in hits for s in (*h.trace, h.site.step)}

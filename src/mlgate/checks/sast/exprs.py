@@ -13,7 +13,7 @@ import ast
 import re
 from collections.abc import Callable
 
-from mlgate.checks.sast import assign, calls
+from mlgate.checks.sast import assign, calls, configs
 from mlgate.checks.sast.consts import fold
 from mlgate.checks.sast.frame import Frame
 from mlgate.checks.sast.guards import refine
@@ -67,6 +67,9 @@ def _attribute(node: ast.expr, state: State, frame: Frame) -> Taint:
 
 def _subscript(node: ast.expr, state: State, frame: Frame) -> Taint:
     assert isinstance(node, ast.Subscript)  # noqa: S101 - dispatch table guarantees the type
+    option = configs.read_config(node, state, frame)
+    if option is not None:
+        return option
     path = access_path(node.value)
     if path is not None and path in state.shapes:
         key = constant_key(node.slice)

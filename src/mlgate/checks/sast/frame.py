@@ -51,8 +51,11 @@ class Frame:
         instance_of = state.classes.get(name)
         if instance_of is not None and self.is_library_class(instance_of):
             return instance_of
-        if (name,) in state.vars or name in state.consts or self._is_param(name):
+        if self.is_local(name, state):
             return None
+        instance_of = self.module.instances.get(name)
+        if instance_of is not None and self.is_library_class(instance_of):
+            return instance_of
         if name in self.module.imports:
             return self.module.imports[name]
         local = f"{self.module.name}.{name}"
@@ -67,6 +70,38 @@ class Frame:
 
     def _is_param(self, name: str) -> bool:
         return any(p.name == name for p in self.function.params)
+
+    def is_local(self, name: str, state: State) -> bool:
+        """True when ``name`` is bound in the function (a parameter or an assignment)."""
+        return (name,) in state.vars or name in state.consts or self._is_param(name)
+
+    def instance_class(self, node: ast.expr, state: State) -> str | None:
+        """The class of the object ``node`` denotes, when known.
+
+        ``self``/``cls`` in a method, ``Class(...)`` itself, a local bound to
+        ``Class(...)``, a module global bound once to ``Class(...)``, or a
+        ``self.field`` that ``__init__`` binds so.
+        """
+        function = self.function
+        if isinstance(node, ast.Call):
+            made = self.qualify(node.func, state)
+            return made if made is not None and self.project.is_class(made) else None
+        if isinstance(node, ast.Name):
+            if node.id in {"self", "cls"} and function.class_name is not None:
+                return function.class_name
+            if node.id in state.classes:
+                return state.classes[node.id]
+            return None if self.is_local(node.id, state) else self.module.instances.get(node.id)
+        is_field = (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "self"
+            and function.class_name is not None
+        )
+        if is_field:
+            assert isinstance(node, ast.Attribute)  # noqa: S101 - checked just above
+            return self.module.fields.get(f"{function.class_name}.{node.attr}")
+        return None
 
     def step(self, node: ast.AST, message: str) -> Step:
         """A trace step at ``node``'s position."""

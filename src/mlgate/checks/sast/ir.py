@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
 
@@ -121,6 +121,9 @@ class ModuleFacts:
     patterns: Mapping[str, str]
     functions: tuple[FunctionFacts, ...]
     classes: Mapping[str, tuple[str, ...]]
+    # Globals bound once to a call, and ``__init__`` fields (see ``instances``).
+    instances: Mapping[str, str] = field(default_factory=dict)
+    fields: Mapping[str, str] = field(default_factory=dict)
 
     def index(self) -> ModuleIndex:
         """The tree-free part of these facts that the project index keeps."""
@@ -166,8 +169,8 @@ def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
     while pending:
         statement = pending.pop()
         yield statement
-        for field in ("body", "orelse", "finalbody"):
-            pending.extend(reversed(getattr(statement, field, ())))
+        for part in ("body", "orelse", "finalbody"):
+            pending.extend(reversed(getattr(statement, part, ())))
         for handler in getattr(statement, "handlers", ()):
             pending.extend(reversed(handler.body))
         for case in getattr(statement, "cases", ()):

@@ -113,7 +113,7 @@ class Project:
         for root in self.modules:
             if root in done:
                 continue
-            stack = [(root, iter(self._imported(root)))]
+            stack = [(root, iter(self.imported_modules(root)))]
             done.add(root)
             while stack:
                 name, pending = stack[-1]
@@ -123,10 +123,10 @@ class Project:
                     order.append(name)
                 else:
                     done.add(child)
-                    stack.append((child, iter(self._imported(child))))
+                    stack.append((child, iter(self.imported_modules(child))))
         return order
 
-    def _imported(self, name: str) -> list[str]:
+    def imported_modules(self, name: str) -> list[str]:
         """Project modules that module ``name`` imports from."""
         found: list[str] = []
         for target in self.modules[name].imports.values():

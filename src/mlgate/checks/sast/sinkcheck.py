@@ -104,16 +104,19 @@ def _condition_holds(condition: Condition, node: ast.Call, state: State, frame: 
         loader = _keyword(node, "Loader") or (node.args[1] if len(node.args) > 1 else None)
         name = loader.attr if isinstance(loader, ast.Attribute) else getattr(loader, "id", None)
         return name not in _SAFE_LOADERS
-    if condition is Condition.HTML_CONTENT:
-        return _is_html(node, state, constants)
+    if condition in (Condition.HTML_CONTENT, Condition.DECLARED_HTML):
+        return _is_html(node, state, constants, default=condition is Condition.HTML_CONTENT)
     flag = _keyword(node, "allow_pickle")
     return flag is not None and fold(flag, state, constants) is not False
 
 
-def _is_html(node: ast.Call, state: State, constants: Mapping[str, object]) -> bool:
+def _is_html(
+    node: ast.Call, state: State, constants: Mapping[str, object], *, default: bool
+) -> bool:
+    """Whether the declared content type is HTML (an unknown one may be); else ``default``."""
     for name in _CONTENT_TYPE_KEYWORDS:
         declared = _keyword(node, name)
         if declared is not None:
             value = fold(declared, state, constants)
             return not isinstance(value, str) or "html" in value
-    return True
+    return default

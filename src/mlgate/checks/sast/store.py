@@ -53,6 +53,10 @@ class ModuleStore:
             self._remember(facts)
         return facts
 
+    def add_unparsed(self, file: SourceFile) -> None:
+        """Register a file whose index came from the result cache (parsed only if needed)."""
+        self._files[file.path] = file
+
     def load(self, path: str) -> ModuleFacts:
         """The facts of an added file, from the cache or parsed again."""
         cached = self._cache.get(path)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import sys
 from collections import Counter, deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -132,9 +132,24 @@ class _Fixpoint:
             self.callers.setdefault(callee, set()).add(qualname)
         previous = self.summaries.get(qualname, EMPTY_SUMMARY)
         self.summaries[qualname] = result.summary
-        if result.summary.shape() != previous.shape():
+        # Later visits compare shapes only, so the fixpoint terminates. The first one
+        # compares whole summaries: against a cached summary, a change of traces alone
+        # (a callee's lines moved) must still refresh the callers' cached flows.
+        if self.visits[qualname] == 1:
+            changed = result.summary != previous
+        else:
+            changed = result.summary.shape() != previous.shape()
+        if changed:
             for caller in sorted(self.callers.get(qualname, ())):
                 self.schedule(caller)
+
+    def seed(self, reuse: Mapping[str, FunctionResult], previous: Mapping[str, Summary]) -> None:
+        """Start from cached results (kept) and cached summaries (compared against)."""
+        self.summaries.update(previous)
+        self.results.update(reuse)
+        for qualname, result in reuse.items():
+            for callee in result.callees:
+                self.callers.setdefault(callee, set()).add(qualname)
 
 
 def analyse_project(
@@ -143,12 +158,22 @@ def analyse_project(
     load: ModuleLoader,
     *,
     max_visits: int = DEFAULT_MAX_VISITS,
+    reuse: Mapping[str, FunctionResult] | None = None,
+    previous: Mapping[str, Summary] | None = None,
 ) -> dict[str, FunctionResult]:
-    """Analyse every function until summaries are stable; the last result of each."""
+    """Analyse every function until summaries are stable; the last result of each.
+
+    ``reuse`` holds results of an earlier run that stay valid (see
+    :mod:`mlgate.checks.sast.incremental`): those functions are analysed again only
+    when a callee's summary changes. ``previous`` holds the earlier summaries of the
+    functions analysed again, so an unchanged summary disturbs no caller.
+    """
     run = _Fixpoint(project=project, rules=rules, max_visits=max_visits)
+    run.seed(reuse or {}, previous or {})
     by_path: dict[str, list[str]] = {}
     for qualname, (index, _) in project.functions.items():
-        by_path.setdefault(index.path, []).append(qualname)
+        if qualname not in run.results:
+            by_path.setdefault(index.path, []).append(qualname)
     ordered = [project.modules[name].path for name in project.dependency_order()]
     # Modules shadowed by a same-named one still have their own functions analysed.
     for path in dict.fromkeys([*ordered, *by_path]):

@@ -17,6 +17,7 @@ from mlgate.checks.sast.consts import fold
 from mlgate.checks.sast.exprs import evaluate
 from mlgate.checks.sast.frame import Frame
 from mlgate.checks.sast.guards import refine
+from mlgate.checks.sast.handlers import annotation_name
 from mlgate.checks.sast.ir import HandlerKind
 from mlgate.checks.sast.labels import EMPTY, join, param, source
 from mlgate.checks.sast.matching import run_match
@@ -45,7 +46,20 @@ def entry_state(frame: Frame) -> State:
         elif parameter.name not in function.request_params:
             state.write((parameter.name,), param(parameter.index))
         state.consts[parameter.name] = UNKNOWN
+        annotated = _project_class(parameter.annotation, frame)
+        if annotated is not None:
+            state.classes[parameter.name] = annotated
     return state
+
+
+def _project_class(annotation: ast.expr | None, frame: Frame) -> str | None:
+    """The project class a parameter is annotated with (``repo: Annotated[Repo, ...]``)."""
+    name = annotation_name(annotation)
+    if name is None:
+        return None
+    module = frame.module
+    qualname = module.imports.get(name, f"{module.name}.{name}")
+    return qualname if frame.project.is_class(qualname) else None
 
 
 def run_block(statements: list[ast.stmt], state: State, frame: Frame) -> State:

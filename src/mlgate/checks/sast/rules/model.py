@@ -58,6 +58,7 @@ class Condition(StrEnum):
     NO_SHELL_PROGRAM = "no-shell-program"
     UNSAFE_YAML_LOADER = "unsafe-yaml-loader"
     HTML_CONTENT = "html-content"
+    DECLARED_HTML = "declared-html"
     ALLOW_PICKLE = "allow-pickle"
 
 

@@ -78,6 +78,18 @@ def _cookie(weakness: Weakness, keyword: str, position: int, hint: str) -> CallP
     return CallPattern(callee=".set_cookie", weakness=weakness, tests=(test,), hint=hint)
 
 
+_SECURE_SETTING_HINT = "Set it to True so the cookie never travels over plain HTTP."
+_HTTPONLY_SETTING_HINT = "Leave it True (the default) so page scripts cannot read the cookie."
+
+
+def _settings(weakness: Weakness, hint: str, *names: str) -> tuple[AssignPattern, ...]:
+    """Django settings modules that turn a cookie protection off (``NAME = False``)."""
+    return tuple(
+        AssignPattern(target=n, weakness=weakness, values=_FALSE, hint=hint, path_part="settings")
+        for n in names
+    )
+
+
 CALL_PATTERNS: tuple[CallPattern, ...] = (
     *_calls(
         Weakness.WEAK_HASH,
@@ -203,4 +215,8 @@ ASSIGN_PATTERNS: tuple[AssignPattern, ...] = (
         path_part="settings",
     ),
     AssignPattern(target=".resolve_entities", weakness=Weakness.XXE, values=_TRUE, hint=_XXE_HINT),
+    *_settings(Weakness.INSECURE_COOKIE, _SECURE_SETTING_HINT, "SESSION_COOKIE_SECURE"),
+    *_settings(Weakness.INSECURE_COOKIE, _SECURE_SETTING_HINT, "CSRF_COOKIE_SECURE"),
+    # CSRF_COOKIE_HTTPONLY stays off on purpose in Django (JavaScript reads the token).
+    *_settings(Weakness.SCRIPTABLE_COOKIE, _HTTPONLY_SETTING_HINT, "SESSION_COOKIE_HTTPONLY"),
 )

@@ -244,6 +244,14 @@ XSS_SINKS = (
         ),
         kwargs=("content",),
     ),
+    # aiohttp answers text/plain unless told otherwise: only a declared HTML body is XSS.
+    *_family(
+        VulnClass.XSS,
+        _XSS_HINT,
+        ("aiohttp.web.Response", "aiohttp.web_response.Response"),
+        kwargs=("text", "body"),
+        condition=Condition.DECLARED_HTML,
+    ),
 )
 
 SSTI_SINKS = _family(
@@ -315,12 +323,25 @@ REDIRECT_SINKS = _family(
         "django.http.HttpResponsePermanentRedirect",
         "fastapi.responses.RedirectResponse",
         "starlette.responses.RedirectResponse",
+        # aiohttp redirects are raised (or returned) exceptions taking the location.
+        "aiohttp.web.HTTPFound",
+        "aiohttp.web.HTTPSeeOther",
+        "aiohttp.web.HTTPMovedPermanently",
+        "aiohttp.web.HTTPTemporaryRedirect",
+        "aiohttp.web.HTTPPermanentRedirect",
     ),
     kwargs=("location", "to", "redirect_to", "url"),
 )
 
 # Module-level helpers and client objects (``requests.Session().get``, ``httpx.Client``).
-_HTTP_CLIENTS = ("requests", "requests.Session", "httpx", "httpx.Client", "httpx.AsyncClient")
+_HTTP_CLIENTS = (
+    "requests",
+    "requests.Session",
+    "httpx",
+    "httpx.Client",
+    "httpx.AsyncClient",
+    "aiohttp.ClientSession",
+)
 _HTTP_VERBS = ("get", "post", "put", "delete", "patch", "head", "options", "stream")
 
 SSRF_SINKS = (
