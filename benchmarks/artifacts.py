@@ -28,8 +28,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from builders.archives import write_torch_zip_file  # tests/ is on sys.path (above)
 from builders.benign_pickles import torch_state_dict
 from mlgate.checks.artifacts import ArtifactsCheck, ArtifactsConfig
-from mlgate.checks.artifacts.manifest import build_manifest, sha256_file
+from mlgate.checks.artifacts.manifest import build_manifest
 from mlgate.core.check import CheckContext
+from mlgate.core.digest import sha256_file
 
 ANCHORS_VENV = Path(__file__).resolve().parent / ".venv-picklescan"
 ANCHORS = ("picklescan==0.0.26", "modelscan==0.8.5")

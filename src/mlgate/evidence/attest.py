@@ -8,6 +8,7 @@ from pathlib import Path
 
 from mlgate.core.check import CheckConfig
 from mlgate.core.clock import Clock
+from mlgate.core.digest import sha256_file
 from mlgate.core.errors import UsageError
 from mlgate.core.fs import iter_input_files
 from mlgate.core.policy.load import Policy
@@ -15,7 +16,7 @@ from mlgate.core.verdict import Verdict
 from mlgate.evidence.dsse import Envelope, sign
 from mlgate.evidence.keys import Signer
 from mlgate.evidence.statement import PAYLOAD_TYPE, Resource, StatementInputs, verdict_statement
-from mlgate.evidence.subjects import Subject, sha256_file, subjects_of
+from mlgate.evidence.subjects import Subject, subjects_of
 
 # Hashing is cheap, but a statement naming a whole monorepo file by file helps no one.
 MAX_SUBJECTS = 10_000
@@ -27,7 +28,7 @@ def resource(path: Path, base: Path) -> Resource:
         uri = path.resolve().relative_to(base.resolve()).as_posix()
     except ValueError:
         uri = path.as_posix()
-    return Resource(uri=uri, sha256=sha256_file(path))
+    return Resource(uri=uri, sha256=sha256_file(path).sha256)
 
 
 def check_inputs(policy: Policy, gates: Sequence[str] = ()) -> list[Path]:

@@ -7,14 +7,12 @@ link named as a subject is an input error rather than a silent substitute.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from mlgate.core.digest import sha256_file
 from mlgate.core.errors import UsageError
-
-_CHUNK = 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -27,15 +25,6 @@ class Subject:
     def as_descriptor(self) -> dict[str, object]:
         """The in-toto ResourceDescriptor ``{"name": ..., "digest": {"sha256": ...}}``."""
         return {"name": self.name, "digest": {"sha256": self.sha256}}
-
-
-def sha256_file(path: Path) -> str:
-    """The hex SHA-256 of a file, read in chunks so a large model costs no memory."""
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        while chunk := stream.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _files_below(directory: Path) -> Iterator[Path]:
@@ -80,6 +69,6 @@ def subjects_of(paths: Iterable[Path], *, base: Path | None = None) -> tuple[Sub
     """
     unique: dict[tuple[str, str], Subject] = {}
     for path in expand(paths):
-        subject = Subject(name=_name(path, base), sha256=sha256_file(path))
+        subject = Subject(name=_name(path, base), sha256=sha256_file(path).sha256)
         unique.setdefault((subject.name, subject.sha256), subject)
     return tuple(unique.values())

@@ -13,6 +13,7 @@ from builders.verdicts import passing_verdict, realistic_verdict
 from mlgate.core.changes import ChangeScope
 from mlgate.core.check import CheckConfig
 from mlgate.core.clock import FixedClock
+from mlgate.core.digest import sha256_file
 from mlgate.core.errors import UsageError
 from mlgate.core.gate import GatePlan, PlannedCheck
 from mlgate.core.policy.load import Policy
@@ -30,7 +31,6 @@ from mlgate.evidence import (
 )
 from mlgate.evidence.dsse import sign
 from mlgate.evidence.keys import KeySigner
-from mlgate.evidence.subjects import sha256_file
 from mlgate.evidence.verify import describe_duration
 
 Keys = tuple[Path, Path]
@@ -77,7 +77,7 @@ def expect(policy: Policy, **changes: Any) -> Expectations:
     expected = Expectations(
         subjects=subjects_of([policy.root / "model" / "model.safetensors"]),
         gate="pre-merge",
-        policy_sha256=sha256_file(policy.source),
+        policy_sha256=sha256_file(policy.source).sha256,
         max_age=timedelta(hours=24),
     )
     return replace(expected, **changes)
@@ -101,7 +101,7 @@ def test_a_fresh_passing_statement_verifies(tmp_path: Path, keys: Keys) -> None:
     assert result.statement["subject"] == [
         {
             "name": "model/model.safetensors",
-            "digest": {"sha256": sha256_file(policy.root / "model" / "model.safetensors")},
+            "digest": {"sha256": sha256_file(policy.root / "model" / "model.safetensors").sha256},
         }
     ]
 
@@ -117,7 +117,7 @@ def test_statement_layout_follows_in_toto_and_vsa_names(tmp_path: Path, keys: Ke
     assert statement["predicate"] == {
         "verifier": {"id": "https://github.com/mlgate/mlgate", "version": {"mlgate": "0.1.0"}},
         "timeVerified": "2025-03-01T12:00:00Z",
-        "policy": {"uri": "mlgate.yaml", "digest": {"sha256": sha256_file(policy.source)}},
+        "policy": {"uri": "mlgate.yaml", "digest": {"sha256": sha256_file(policy.source).sha256}},
         "verificationResult": "PASSED",
         "outcome": "pass",
         "gates": [
@@ -157,7 +157,7 @@ def test_blocked_verdict_records_checks_waivers_and_baseline(tmp_path: Path, key
     assert predicate["outcome"] == "error"
     assert predicate["baseline"] == {
         "uri": "baseline.json",
-        "digest": {"sha256": sha256_file(policy.root / "baseline.json")},
+        "digest": {"sha256": sha256_file(policy.root / "baseline.json").sha256},
     }
     gate = predicate["gates"][0]
     assert [(c["id"], c["outcome"], c["blocking"], c["errors"]) for c in gate["checks"]] == [
@@ -226,7 +226,7 @@ def test_wrong_subject_is_rejected(tmp_path: Path, keys: Keys) -> None:
     envelope = signed(policy, keys)
     other = policy.root / "model" / "model-v2.safetensors"
     other.write_bytes(b"weights-v2")
-    digest = sha256_file(other)
+    digest = sha256_file(other).sha256
     failures = check(envelope, keys, expect(policy, subjects=subjects_of([other])))
     assert failures == (
         f"subject {other.as_posix()} (sha256:{digest[:12]}...) is not a subject of the statement",
@@ -257,9 +257,9 @@ def test_gate_not_judged_is_rejected(tmp_path: Path, keys: Keys) -> None:
 def test_different_policy_is_rejected(tmp_path: Path, keys: Keys) -> None:
     policy = project(tmp_path)
     envelope = signed(policy, keys)
-    signed_digest = sha256_file(policy.source)
+    signed_digest = sha256_file(policy.source).sha256
     policy.source.write_text(POLICY_TEXT.replace("pre-merge:", "pre-merge:\n    mode: warn"))
-    current = sha256_file(policy.source)
+    current = sha256_file(policy.source).sha256
     failures = check(envelope, keys, expect(policy))
     assert failures == (
         f"policy digest differs: statement sha256:{signed_digest[:12]}..., "

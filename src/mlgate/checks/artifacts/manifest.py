@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mlgate.core.digest import sha256_files
 from mlgate.core.errors import InputError
 from mlgate.core.fs import iter_input_files
 
@@ -82,12 +81,6 @@ class ManifestDiff:
         return not (self.missing or self.unexpected or self.changed)
 
 
-def sha256_file(path: Path) -> str:
-    """The sha256 of a file, streamed (never the whole file in memory)."""
-    with path.open("rb", buffering=0) as handle:
-        return hashlib.file_digest(handle, ALGORITHM).hexdigest()
-
-
 def build_manifest(
     root: Path, *, ignore: tuple[str, ...] = (), workers: int | None = None
 ) -> ModelManifest:
@@ -99,8 +92,7 @@ def build_manifest(
     root = root.resolve()
     paths = list(iter_input_files(root, ["."], list(ignore), []))
     names = [path.relative_to(root).as_posix() for path in paths]
-    with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
-        digests = list(pool.map(sha256_file, paths))
+    digests = [hashed.sha256 for hashed in sha256_files(paths, workers=workers)]
     return ModelManifest(
         model_name=root.name,
         resources=tuple(sorted(zip(names, digests, strict=True))),

@@ -14,9 +14,10 @@ import hashlib
 import json
 import os
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+
+from mlgate.core.digest import sha256_file, sha256_files
 
 CHUNK = 1024 * 1024
 ALGORITHM = "sha256"
@@ -47,18 +48,9 @@ class Manifest:
 
 
 def hash_file(path: Path, progress: ProgressSink | None = None) -> Resource:
-    """Stream ``path`` in 1 MiB chunks (hashlib releases the GIL, so threads scale)."""
-    digest = hashlib.sha256()
-    size = 0
-    with path.open("rb", buffering=0) as handle:
-        buffer = bytearray(CHUNK)
-        view = memoryview(buffer)
-        while count := handle.readinto(buffer):
-            digest.update(view[:count])
-            size += count
-            if progress is not None:
-                progress(count)
-    return Resource(name=path.name, size=size, digest=f"{ALGORITHM}:{digest.hexdigest()}")
+    """Stream ``path`` through the shared hasher (see :mod:`mlgate.core.digest`)."""
+    hashed = sha256_file(path, progress)
+    return Resource(name=path.name, size=hashed.size, digest=f"{ALGORITHM}:{hashed.sha256}")
 
 
 def _link(path: Path, name: str) -> Resource:
@@ -84,13 +76,10 @@ def manifest_of(
 ) -> Manifest:
     """The manifest of a directory tree, files hashed on ``workers`` threads."""
     files, links = _listing(root)
-    # Biggest first, so one huge shard does not start last and leave the others idle.
-    files.sort(key=lambda pair: -pair[0].stat().st_size)
-    with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
-        hashed = list(pool.map(lambda pair: hash_file(pair[0], progress), files))
+    hashed = sha256_files([path for path, _ in files], workers=workers, progress=progress)
     resources = [
-        Resource(name=name, size=r.size, digest=r.digest)
-        for (_, name), r in zip(files, hashed, strict=True)
+        Resource(name=name, size=h.size, digest=f"{ALGORITHM}:{h.sha256}")
+        for (_, name), h in zip(files, hashed, strict=True)
     ]
     resources.extend(_link(path, name) for path, name in links)
     return Manifest(resources=tuple(sorted(resources, key=lambda r: r.name)))
