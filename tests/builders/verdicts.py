@@ -443,7 +443,7 @@ verdicts = st.builds(
     gates=st.lists(gate_verdicts, max_size=3).map(tuple),
     tool_version=short_text,
     created_at=short_text,
-    root=st.sampled_from([".", "/work/repo", "C:\\repo"]),
+    root=st.sampled_from([".", "/srv/repo", "C:\\repo"]),
     baseline=st.none() | short_text,
     baseline_unmatched=st.integers(min_value=0, max_value=5),
 )

@@ -54,7 +54,7 @@ def _malicious() -> Iterator[Case]:
         opsets=(("", 17), ("com.evil", 1)), nodes=(mf.OnnxNode("Pwn", "com.evil"),)
     )
     yield Case("onnx", "custom-domain", "model.onnx", custom, True)
-    for location in ("../../../home/user/.ssh/id_rsa", "/etc/passwd", "..\\..\\win.ini"):
+    for location in ("../../../var/lib/keys/id_rsa", "/etc/passwd", "..\\..\\win.ini"):
         yield Case(
             "onnx",
             f"external-{location[:6]}",

@@ -175,20 +175,20 @@ def test_check_errors_and_skipped_inputs_are_notifications() -> None:
 def test_unmappable_paths_get_no_uri() -> None:
     verdict = realistic_verdict()
     outside = finding("PY001", Severity.HIGH, source("/etc/passwd", 3), "a" * 32, "abs")
-    inside = finding("PY001", Severity.HIGH, source("/work/repo/app/x y.py", 3), "b" * 32, "in")
+    inside = finding("PY001", Severity.HIGH, source("/srv/repo/app/x y.py", 3), "b" * 32, "in")
     empty = finding("PY001", Severity.HIGH, source("", 3), "c" * 32, "empty")
     judged = tuple(
         JudgedFinding(finding=f, disposition=Disposition.BLOCKING) for f in (outside, inside, empty)
     )
     check = replace(verdict.gates[0].checks[0], findings=judged)
     gate = replace(verdict.gates[0], checks=(check,))
-    run = _log(replace(verdict, gates=(gate,), root="/work/repo"))["runs"][0]
+    run = _log(replace(verdict, gates=(gate,), root="/srv/repo"))["runs"][0]
     locations = [r["locations"][0] for r in run["results"]]
     assert "physicalLocation" not in locations[0]
     assert locations[0]["properties"] == {"mlgate/path": "/etc/passwd"}
     assert locations[1]["physicalLocation"]["artifactLocation"]["uri"] == "app/x%20y.py"
     assert "physicalLocation" not in locations[2]
-    assert run["originalUriBaseIds"] == {"%SRCROOT%": {"uri": "file:///work/repo/"}}
+    assert run["originalUriBaseIds"] == {"%SRCROOT%": {"uri": "file:///srv/repo/"}}
 
 
 def test_empty_verdict_still_has_one_run() -> None:

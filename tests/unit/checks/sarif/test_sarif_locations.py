@@ -38,8 +38,8 @@ def _resolver(
         ("x.py", "LOOP", "x.py"),  # a cyclic base chain stops instead of spinning
         ("https://example.test/a.py", None, "https://example.test/a.py"),
         ("file:///elsewhere/a.py", None, "/elsewhere/a.py"),
-        ("file:///C:/work/a.py", None, "C:/work/a.py"),
-        ("C:\\work\\a.py", None, "C:/work/a.py"),
+        ("file:///C:/proj/a.py", None, "C:/proj/a.py"),
+        ("C:\\proj\\a.py", None, "C:/proj/a.py"),
         ("file://server/share/a.py", None, "//server/share/a.py"),
         ("", None, "scan/t.sarif"),
     ],
