@@ -41,6 +41,7 @@ td{overflow-wrap:anywhere}
 .findings td:nth-child(2),.findings td:nth-child(3),.findings th{white-space:nowrap}
 .findings td:nth-child(2),.findings td:nth-child(3){overflow-wrap:normal}
 .findings td:nth-child(4){min-width:9rem}
+summary{cursor:pointer;color:#57606a}
 th{background:#f6f8fa}code,pre{font-family:ui-monospace,monospace;font-size:.9em}
 pre{background:#f6f8fa;padding:.5rem;overflow-x:auto;white-space:pre-wrap}
 .tag{display:inline-block;padding:0 .4rem;border-radius:4px;color:#fff;font-size:.85em}
@@ -108,7 +109,9 @@ def _hint(item: Item) -> str:
     # A finding already covered by an active waiver needs no suggestion.
     if item.judged.waiver is not None:
         return ""
-    return f"<pre>{esc(waiver_hint(item.finding, item.gate.name))}</pre>"
+    # Folded: the snippet is for the one finding someone decides to accept, not for reading.
+    snippet = esc(waiver_hint(item.finding, item.gate.name))
+    return f"<details><summary>waiver snippet</summary><pre>{snippet}</pre></details>"
 
 
 def _findings(gate: GateVerdict) -> str:
