@@ -97,6 +97,18 @@ def outcome_line(verdict: Verdict) -> str:
     return f"mlgate: {verdict.outcome.value} (gates: {gates or 'none'})"
 
 
+def gate_digest(gate: GateVerdict, limit: int = 6) -> str:
+    """One line per gate for the end of a long report: what blocked it, by rule or metric."""
+    causes = [j.finding.rule_id for c in gate.checks for j in c.blocking()]
+    causes += [m.metric.name for c in gate.checks for m in c.failed_metrics()]
+    causes += [f"{c.check_id} error" for c in gate.checks if c.errors]
+    unique = list(dict.fromkeys(causes))
+    shown = ", ".join(unique[:limit]) + (
+        f" and {len(unique) - limit} more" if len(unique) > limit else ""
+    )
+    return f"{gate.name}: {gate_status(gate)}" + (f" ({shown})" if shown else "")
+
+
 def plural(count: int, noun: str) -> str:
     """``1 finding``, ``2 findings``."""
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

@@ -40,6 +40,7 @@ from mlgate.reporters.summary import (
     check_errors,
     describe_counts,
     format_seconds,
+    gate_digest,
     gate_status,
     outcome_line,
     severity_counts,
@@ -189,6 +190,11 @@ def _document(verdict: Verdict) -> Iterator[Padding | Text]:
         yield _line(0, "")
         yield from _gate_block(gate)
     yield _line(0, "")
+    if len(verdict.gates) > 1:
+        # A long report ends with one line per gate, so the causes are visible at a glance.
+        for gate in verdict.gates:
+            yield _line(0, ("summary ", "bold"), gate_digest(gate))
+        yield _line(0, "")
     yield _line(0, (outcome_line(verdict), OUTCOME_STYLE[verdict.outcome]))
 
 

@@ -103,3 +103,19 @@ def test_every_verdict_renders_and_ends_with_the_outcome(verdict: Verdict) -> No
     # The outcome line is last; with long gate names it wraps over several lines.
     last = text.rsplit("\n\nmlgate: ", 1)[1]
     assert last.startswith(f"{verdict.outcome.value} (gates: ")
+
+
+def test_multi_gate_reports_end_with_one_cause_line_per_gate() -> None:
+    from mlgate.reporters.summary import gate_digest
+
+    verdict = realistic_verdict()
+    assert len(verdict.gates) > 1
+    text = TerminalReporter().render(verdict).decode()
+    tail = text.splitlines()[-len(verdict.gates) - 2 : -2]
+    assert [line.split(":")[0] for line in tail] == [f"summary {g.name}" for g in verdict.gates]
+    for gate in verdict.gates:
+        digest = gate_digest(gate)
+        assert digest.startswith(f"{gate.name}: {gate.outcome.value}")
+        for check in gate.checks:
+            for judged in check.blocking():
+                assert judged.finding.rule_id in digest or " more" in digest
