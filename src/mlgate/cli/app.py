@@ -44,26 +44,55 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
 
 def _add_attest_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--attest", metavar="KEY", help="sign an in-toto statement of the verdict with this PEM "
-        "private key (Ed25519 or ECDSA P-256; passphrase from $MLGATE_KEY_PASSWORD)",
+        "--attest", metavar="KEY|sigstore", help="sign an in-toto statement of the verdict with "
+        "this PEM private key (Ed25519 or ECDSA P-256; passphrase from $MLGATE_KEY_PASSWORD), "
+        "or `sigstore`: keyless, with the CI job's OIDC identity (a key file named sigstore: "
+        "./sigstore)",
     )  # fmt: skip
     parser.add_argument(
         "--subject", dest="subjects", action="append", default=[], metavar="PATH",
-        help="artifact the statement is about (repeatable; default: the checks' input files)",
+        help="artifact the statement is about (repeatable; default: the checks' input files "
+        "and the images the images check judged)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--subject-image", dest="subject_images", action="append", default=[],
+        metavar="REF@sha256:HEX", help="container image the statement is about, by digest "
+        "(repeatable)",
     )  # fmt: skip
     parser.add_argument(
         "--attestation", metavar="PATH",
-        help="signed statement file (default: REPORT_DIR/mlgate.intoto.jsonl)",
+        help="signed statement file (default: REPORT_DIR/mlgate.intoto.jsonl, or "
+        "REPORT_DIR/mlgate.sigstore.json with --attest sigstore)",
     )  # fmt: skip
 
 
 def _add_verify_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     verify = sub.add_parser("verify", help="check a signed verdict before deploying (exit 0 ok)")
-    verify.add_argument("envelope", metavar="ENVELOPE", help="DSSE envelope from `run --attest`")
-    verify.add_argument("--key", required=True, metavar="PUB", help="PEM public key")
     verify.add_argument(
-        "--subject", dest="subjects", action="append", required=True, metavar="PATH",
+        "envelope",
+        metavar="ENVELOPE",
+        help="DSSE envelope (or Sigstore bundle) from `run --attest`",
+    )
+    verify.add_argument("--key", metavar="PUB", help="PEM public key (DSSE envelope)")
+    verify.add_argument(
+        "--certificate-identity", metavar="SAN", help="Sigstore bundle: the signer's identity, "
+        "e.g. https://github.com/ORG/REPO/.github/workflows/ci.yml@refs/heads/main",
+    )  # fmt: skip
+    verify.add_argument(
+        "--certificate-oidc-issuer", metavar="URL", help="Sigstore bundle: the identity's "
+        "issuer, e.g. https://token.actions.githubusercontent.com",
+    )  # fmt: skip
+    verify.add_argument(
+        "--trusted-root", metavar="FILE", help="Sigstore trusted_root.json to verify against "
+        "offline (default: Sigstore's production root, refreshed online)",
+    )  # fmt: skip
+    verify.add_argument(
+        "--subject", dest="subjects", action="append", default=[], metavar="PATH",
         help="artifact that must be a subject (repeatable; a directory means every file in it)",
+    )  # fmt: skip
+    verify.add_argument(
+        "--subject-image", dest="subject_images", action="append", default=[],
+        metavar="REF@sha256:HEX", help="image that must be a subject, by digest (repeatable)",
     )  # fmt: skip
     verify.add_argument("--gate", required=True, metavar="GATE", help="gate that must have passed")
     verify.add_argument(

@@ -14,9 +14,10 @@ from mlgate.core.fs import iter_input_files
 from mlgate.core.policy.load import Policy
 from mlgate.core.verdict import Verdict
 from mlgate.evidence.dsse import Envelope, sign
+from mlgate.evidence.images import judged_images
 from mlgate.evidence.keys import Signer
 from mlgate.evidence.statement import PAYLOAD_TYPE, Resource, StatementInputs, verdict_statement
-from mlgate.evidence.subjects import Subject, subjects_of
+from mlgate.evidence.subjects import Subject, image_subject, subjects_of
 
 # Hashing is cheap, but a statement naming a whole monorepo file by file helps no one.
 MAX_SUBJECTS = 10_000
@@ -42,11 +43,21 @@ def check_inputs(policy: Policy, gates: Sequence[str] = ()) -> list[Path]:
     return list(files)
 
 
-def _subjects(policy: Policy, gates: Sequence[str], paths: Sequence[Path]) -> tuple[Subject, ...]:
-    chosen = list(paths) or check_inputs(policy, gates)
-    subjects = subjects_of(chosen, base=policy.root)
+def _subjects(
+    policy: Policy, gates: Sequence[str], paths: Sequence[Path], images: Sequence[str]
+) -> tuple[Subject, ...]:
+    if paths or images:
+        chosen = list(subjects_of(paths, base=policy.root)) + [image_subject(i) for i in images]
+    else:
+        chosen = [
+            *subjects_of(check_inputs(policy, gates), base=policy.root),
+            *judged_images(policy, gates),
+        ]
+    subjects = tuple(dict.fromkeys(chosen))
     if not subjects:
-        raise UsageError("nothing to attest: no subject files (name them with --subject)")
+        raise UsageError(
+            "nothing to attest: no subject files (name them with --subject or --subject-image)"
+        )
     if len(subjects) > MAX_SUBJECTS:
         raise UsageError(
             f"{len(subjects)} subjects exceed the limit of {MAX_SUBJECTS}; "
@@ -55,7 +66,32 @@ def _subjects(policy: Policy, gates: Sequence[str], paths: Sequence[Path]) -> tu
     return subjects
 
 
-def attest(
+def statement_payload(
+    verdict: Verdict,
+    policy: Policy,
+    *,
+    clock: Clock,
+    gates: Sequence[str] = (),
+    subjects: Sequence[Path] = (),
+    images: Sequence[str] = (),
+) -> bytes:
+    """The in-toto statement of ``verdict`` as the bytes every signing scheme signs.
+
+    Subjects are the named files and images, or by default the checks' input files
+    and the images the ``images`` checks judged. The statement records the policy
+    file's digest and, when one was used, the baseline's; time comes from ``clock``.
+    """
+    inputs = StatementInputs(
+        subjects=_subjects(policy, gates, subjects, images),
+        policy=resource(policy.source, policy.root),
+        baseline=resource(Path(verdict.baseline), policy.root) if verdict.baseline else None,
+        time_verified=clock.now(),
+    )
+    # ASCII JSON: a lone surrogate in a waiver reason cannot break the UTF-8 payload.
+    return json.dumps(verdict_statement(verdict, inputs)).encode("utf-8")
+
+
+def attest(  # noqa: PLR0913  # each keyword is one part of what is attested
     verdict: Verdict,
     policy: Policy,
     *,
@@ -63,19 +99,14 @@ def attest(
     clock: Clock,
     gates: Sequence[str] = (),
     subjects: Sequence[Path] = (),
+    images: Sequence[str] = (),
 ) -> Envelope:
-    """Sign an in-toto statement of ``verdict`` about ``subjects`` (default: check inputs).
+    """Sign an in-toto statement of ``verdict`` (see :func:`statement_payload`) with a key.
 
-    The statement records the policy file's digest and, when one was used, the
-    baseline's; time comes from ``clock``. A blocked verdict is attested too (as
-    ``FAILED``): the evidence of what was judged matters as much as a pass.
+    A blocked verdict is attested too (as ``FAILED``): the evidence of what was judged
+    matters as much as a pass.
     """
-    inputs = StatementInputs(
-        subjects=_subjects(policy, gates, subjects),
-        policy=resource(policy.source, policy.root),
-        baseline=resource(Path(verdict.baseline), policy.root) if verdict.baseline else None,
-        time_verified=clock.now(),
+    payload = statement_payload(
+        verdict, policy, clock=clock, gates=gates, subjects=subjects, images=images
     )
-    # ASCII JSON: a lone surrogate in a waiver reason cannot break the UTF-8 payload.
-    payload = json.dumps(verdict_statement(verdict, inputs))
-    return sign(PAYLOAD_TYPE, payload.encode("utf-8"), signer)
+    return sign(PAYLOAD_TYPE, payload, signer)

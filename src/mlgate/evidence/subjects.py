@@ -3,10 +3,16 @@
 A directory stands for every regular file below it. Symbolic links are never followed
 (a link could point out of the tree, or at a file that changes under the gate), so a
 link named as a subject is an input error rather than a silent substitute.
+
+A container image is a subject by its manifest digest, named by its repository without
+tag, as cosign names image subjects, so that Kyverno and policy-controller match a
+statement to the image a pod runs. Only a digest reference names an image: a tag can
+be moved to other content after the gate judged it.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,3 +78,20 @@ def subjects_of(paths: Iterable[Path], *, base: Path | None = None) -> tuple[Sub
         subject = Subject(name=_name(path, base), sha256=sha256_file(path).sha256)
         unique.setdefault((subject.name, subject.sha256), subject)
     return tuple(unique.values())
+
+
+# REPOSITORY[:TAG]@sha256:HEX; the repository may start with a registry host and port.
+_IMAGE = re.compile(
+    r"^(?P<repository>[^\s@]+?)(?::[\w][\w.-]{0,127})?@sha256:(?P<hex>[0-9a-fA-F]{64})$"
+)
+
+
+def image_subject(reference: str) -> Subject:
+    """An image as a subject: ``REPO[:TAG]@sha256:HEX`` -> name ``REPO``, that digest."""
+    match = _IMAGE.match(reference.strip())
+    if match is None or match.group("repository").endswith("/"):
+        raise UsageError(
+            f"image {reference!r}: name the image by digest, like REPOSITORY@sha256:<64 hex> "
+            "(a tag can be moved after the gate judged it)"
+        )
+    return Subject(name=match.group("repository"), sha256=match.group("hex").lower())

@@ -71,12 +71,12 @@ class VerificationResult:
         return not self.failures
 
 
-def _statement(envelope: Envelope) -> dict[str, Any] | str:
+def _statement(payload_type: str, payload: bytes) -> dict[str, Any] | str:
     """The signed statement, or why the payload is not one of ours."""
-    if envelope.payload_type != PAYLOAD_TYPE:
-        return f"payload type is {envelope.payload_type!r}, not {PAYLOAD_TYPE!r}"
+    if payload_type != PAYLOAD_TYPE:
+        return f"payload type is {payload_type!r}, not {PAYLOAD_TYPE!r}"
     try:
-        statement = json.loads(envelope.payload)
+        statement = json.loads(payload)
     except (ValueError, UnicodeDecodeError):
         return "payload is not JSON"
     if not isinstance(statement, dict) or statement.get("_type") != STATEMENT_TYPE:
@@ -162,13 +162,16 @@ def _age_failures(predicate: dict[str, Any], max_age: timedelta, now: datetime) 
     return []
 
 
-def verify(
-    envelope: Envelope, verifier: Verifier, expected: Expectations, clock: Clock
+def check_statement(
+    payload_type: str, payload: bytes, expected: Expectations, clock: Clock
 ) -> VerificationResult:
-    """Check ``envelope`` against ``expected``; every failure is listed (signature alone)."""
-    if not envelope.is_signed_by(verifier):
-        return VerificationResult(failures=("signature does not verify with the given key",))
-    statement = _statement(envelope)
+    """Check a payload whose signature already verified against ``expected``.
+
+    Both signing schemes (a DSSE envelope under a key, a Sigstore bundle under an
+    identity) end here, so a statement means the same to a deploy step however it was
+    signed. Every failure is listed.
+    """
+    statement = _statement(payload_type, payload)
     if isinstance(statement, str):
         return VerificationResult(failures=(statement,))
     predicate: dict[str, Any] = statement["predicate"]
@@ -180,3 +183,12 @@ def verify(
         *_age_failures(predicate, expected.max_age, clock.now()),
     ]
     return VerificationResult(failures=tuple(failures), statement=statement)
+
+
+def verify(
+    envelope: Envelope, verifier: Verifier, expected: Expectations, clock: Clock
+) -> VerificationResult:
+    """Check ``envelope`` against ``expected``; every failure is listed (signature alone)."""
+    if not envelope.is_signed_by(verifier):
+        return VerificationResult(failures=("signature does not verify with the given key",))
+    return check_statement(envelope.payload_type, envelope.payload, expected, clock)

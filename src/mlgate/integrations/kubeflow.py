@@ -8,7 +8,8 @@ KFP UI renders: a Markdown and an HTML report and a Metrics table.
 
 :func:`gate_container_component` is the container form of the same gate, for clusters
 that do not install packages at run time: it runs the ``mlgate`` command of a pinned
-mlgate image (:data:`CONTAINER_SCRIPT`) and writes the Markdown and HTML reports.
+mlgate image (:data:`CONTAINER_SCRIPT`), writes the Markdown and HTML reports, and logs
+the same Metrics through KFP's executor output (:mod:`mlgate.integrations.kfp_outputs`).
 
 Use :func:`gate_task` rather than calling a component directly: it turns caching off,
 because a cached pass of yesterday's gate says nothing about today's model.
@@ -36,8 +37,9 @@ MLGATE_PACKAGE = "mlgate[model]==0.1.0"
 MLGATE_IMAGE = "ghcr.io/mlgate/mlgate:0.1.0"
 
 # The container form's command. Arguments: $1 policy text, $2 gate, $3 model path,
-# $4 Markdown report, $5 HTML report, $6 verdict file, $7 enforce. It stages the model
-# as model/ beside the policy, like the lightweight form, so policy paths match.
+# $4 Markdown report, $5 HTML report, $6 verdict file, $7 enforce, $8 the executor input
+# (KFP's {{$}}), whose output file receives the Metrics. It stages the model as model/
+# beside the policy, like the lightweight form, so policy paths match.
 CONTAINER_SCRIPT = """\
 set -eu
 work=$(mktemp -d)
@@ -46,9 +48,13 @@ if [ -d "$3" ]; then cp -R "$3/." "$work/model/"; else cp "$3" "$work/model/"; f
 printf '%s' "$1" > "$work/mlgate.yaml"
 mkdir -p "$(dirname "$4")" "$(dirname "$5")" "$(dirname "$6")"
 set +e
-mlgate run "$2" --no-progress --policy "$work/mlgate.yaml" -f markdown="$4" -f html="$5"
+mlgate run "$2" --no-progress --policy "$work/mlgate.yaml" -f markdown="$4" -f html="$5" \
+  -f json="$work/verdict.json"
 code=$?
 set -e
+if [ -f "$work/verdict.json" ]; then
+  python3 -m mlgate.integrations.kfp_outputs "$8" "$work/verdict.json"
+fi
 case "$code" in 0) verdict=pass ;; 1) verdict=block ;; *) verdict=error ;; esac
 printf '%s' "$verdict" > "$6"
 case "$7" in true | True) exit "$code" ;; *) exit 0 ;; esac
@@ -75,9 +81,9 @@ def mlgate_gate(  # noqa: PLR0913  # a KFP component's parameters are its interf
     from pathlib import Path
 
     import mlgate
+    from mlgate.integrations.kfp_outputs import gate_metrics
     from mlgate.reporters.html import HtmlReporter
     from mlgate.reporters.markdown import MarkdownReporter
-    from mlgate.reporters.summary import tally_gate
 
     workdir = Path(tempfile.mkdtemp(prefix="mlgate-"))
     source = Path(model.path)
@@ -90,14 +96,8 @@ def mlgate_gate(  # noqa: PLR0913  # a KFP component's parameters are its interf
     verdict = mlgate.run(workdir / "mlgate.yaml", gate=gate)
     Path(markdown_report.path).write_bytes(MarkdownReporter().render(verdict))
     Path(html_report.path).write_bytes(HtmlReporter().render(verdict))
-    for judged in verdict.gates:
-        tally = tally_gate(judged)
-        metrics.log_metric(f"{judged.name}.blocking_findings", tally.blocking)
-        metrics.log_metric(f"{judged.name}.failed_metrics", tally.failed_metrics)
-        metrics.log_metric(f"{judged.name}.check_errors", tally.errors)
-        for check in judged.checks:
-            for measured in check.metrics:
-                metrics.log_metric(f"{judged.name}.{measured.metric.name}", measured.metric.value)
+    for name, value in gate_metrics(verdict).items():
+        metrics.log_metric(name, value)
     outcome = verdict.outcome.value
     if enforce and outcome != "pass":
         print(f"mlgate: gate {gate}: {outcome}", file=sys.stderr)  # noqa: T201  # the pod's log
@@ -115,7 +115,8 @@ def gate_container_component(*, image: str = MLGATE_IMAGE) -> Any:
     """The gate as a KFP container component running ``mlgate`` in ``image`` (pin it).
 
     Its inputs match the lightweight form's (``policy_yaml``, ``gate``, ``model``,
-    ``enforce``); its outputs are ``markdown_report``, ``html_report`` and ``verdict``.
+    ``enforce``); its outputs are ``markdown_report``, ``html_report``, ``metrics`` and
+    ``verdict``.
     """
 
     def mlgate_gate_container(  # noqa: PLR0913  # a KFP component's parameters are its interface
@@ -124,14 +125,16 @@ def gate_container_component(*, image: str = MLGATE_IMAGE) -> Any:
         model: Input[Model],
         markdown_report: Output[Markdown],
         html_report: Output[HTML],
+        metrics: Output[Metrics],
         verdict: OutputPath(str),  # type: ignore[valid-type]  # KFP's annotation, not a type
         enforce: bool = True,
     ) -> dsl.ContainerSpec:
+        del metrics  # written through the executor output file, which {{$}} names
         arguments = [policy_yaml, gate, model.path, markdown_report.path, html_report.path]
         return dsl.ContainerSpec(
             image=image,
             command=["sh", "-c", CONTAINER_SCRIPT, "mlgate-gate"],
-            args=[*arguments, verdict, enforce],
+            args=[*arguments, verdict, enforce, dsl.PIPELINE_TASK_EXECUTOR_INPUT_PLACEHOLDER],
         )
 
     return dsl.container_component(mlgate_gate_container)

@@ -4,6 +4,8 @@ import json
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from builders.cli import declare, sqli
 from mlgate.cli.app import main
@@ -160,8 +162,36 @@ def test_bad_signing_key_stops_before_the_gates_run(
     assert not (project / "mlgate-reports").exists()
 
 
-def test_verify_requires_key_subject_gate_and_policy(capsys: pytest.CaptureFixture[str]) -> None:
+def test_verify_requires_gate_and_policy(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["verify", "e.json"]) == 2
-    assert "the following arguments are required: --key, --subject, --gate, --policy" in (
-        capsys.readouterr().err
+    assert "the following arguments are required: --gate, --policy" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        ((), "give --key PUB, or --certificate-identity and --certificate-oidc-issuer for a "
+             "Sigstore bundle"),
+        (("--key", "k.pub", "--certificate-identity", "me"),
+         "give --key (a key-signed envelope) or --certificate-identity and "
+         "--certificate-oidc-issuer (a Sigstore bundle), not both"),
+        (("--key", "k.pub", "--trusted-root", "root.json"),
+         "--trusted-root applies to Sigstore bundles only"),
+        (("--key", "k.pub"), "name what is being deployed: --subject PATH or --subject-image REF"),
+    ],
+)  # fmt: skip
+def test_verify_needs_one_way_to_trust_and_a_subject(
+    project: Path, capsys: pytest.CaptureFixture[str], argv: tuple[str, ...], message: str
+) -> None:
+    (project / "e.json").write_text(
+        '{"payloadType": "t", "payload": "", "signatures": [{"sig": ""}]}'
     )
+    (project / "k.pub").write_bytes(
+        ed25519.Ed25519PrivateKey.generate()
+        .public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    )
+    code, out, err = run(
+        capsys, "verify", "e.json", "--gate", "g", "--policy", "mlgate.yaml", *argv
+    )
+    assert (code, out, err) == (2, "", f"mlgate: error: {message}\n")

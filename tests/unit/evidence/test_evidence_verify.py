@@ -191,7 +191,9 @@ def test_nothing_to_attest_is_a_usage_error(tmp_path: Path, keys: Keys) -> None:
             passing_verdict(), policy, signer=signer(keys), clock=FixedClock(SIGNED_AT),
             subjects=[policy.root / "empty"],
         )  # fmt: skip
-    assert str(raised.value) == "nothing to attest: no subject files (name them with --subject)"
+    assert str(raised.value) == (
+        "nothing to attest: no subject files (name them with --subject or --subject-image)"
+    )
 
 
 def test_tampered_envelope_is_rejected(tmp_path: Path, keys: Keys) -> None:

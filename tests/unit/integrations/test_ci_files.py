@@ -99,7 +99,22 @@ def test_workflow_uploads_sarif_always_without_category() -> None:
     assert steps["Keep the reports"]["if"] == "always()"
     outputs = set(action()["outputs"])
     used = set(re.findall(r"steps\.mlgate\.outputs\.([\w-]+)", WORKFLOW.read_text()))
-    assert used == {"sarif", "report-dir"} and used <= outputs
+    assert used == {"sarif", "report-dir", "attestation"} and used <= outputs
+
+
+def test_workflow_signs_the_deploy_verdict_keyless_on_main() -> None:
+    job = load(WORKFLOW)["jobs"]["pre-deploy"]
+    assert job["if"] == "github.event_name == 'push'"
+    assert job["permissions"] == {"contents": "read", "id-token": "write"}
+    gate = next(step for step in job["steps"] if step.get("id") == "mlgate")
+    assert set(gate["with"]) <= set(action()["inputs"])
+    assert gate["with"]["attest-key"] == "sigstore" and gate["with"]["extras"] == "sigstore"
+    assert gate["with"]["changed-since"] == ""  # a pull-request-mode verdict fails verify
+    image = gate["with"]["subject-image"].replace("${{ vars.IMAGE_DIGEST }}", "ab" * 32)
+    args = parses(["run", "--attest", "sigstore", "--subject-image", image, "pre-deploy"])
+    assert args.subject_images == [image]
+    keep = next(step for step in job["steps"] if step.get("name") == "Keep the signed verdict")
+    assert keep["if"].startswith("always()")
 
 
 def run_gate_step(
@@ -107,6 +122,7 @@ def run_gate_step(
     tmp_path: Path,
     github: dict[str, str] | None = None,
     log: Path | None = None,
+    hyphenated: dict[str, str] | None = None,
     **inputs: str,
 ) -> tuple[int, dict[str, str]]:
     """Run the action's gate step with bash, as the runner would, against ``project``.
@@ -118,6 +134,7 @@ def run_gate_step(
     outputs.touch()
     defaults = {name: spec.get("default", "") for name, spec in action()["inputs"].items()}
     defaults.update(inputs)
+    defaults.update(hyphenated or {})  # inputs whose names are not Python identifiers
     environment = {
         key: value
         for key, value in os.environ.items()
@@ -167,6 +184,46 @@ def test_action_gate_step_runs_the_demo_project(demo: Path, tmp_path: Path) -> N
 def test_action_gate_step_reports_bad_input(demo: Path, tmp_path: Path) -> None:
     code, outputs = run_gate_step(demo, tmp_path, gate="no-such-gate", formats="")
     assert (code, outputs["verdict"], outputs["sarif"]) == (2, "input-error", "")
+
+
+def test_action_signs_the_verdict_with_an_image_subject(demo: Path, tmp_path: Path) -> None:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from mlgate.evidence import parse_envelope
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    (tmp_path / "signing.key").write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    images = f"registry.example.com/a@sha256:{'ab' * 32} registry.example.com/b@sha256:{'cd' * 32}"
+    code, outputs = run_gate_step(
+        demo, tmp_path, gate="pre-merge", formats="",
+        hyphenated={"attest-key": str(tmp_path / "signing.key"), "subject-image": images},
+    )  # fmt: skip
+    assert (code, outputs["attestation"]) == (1, "mlgate-reports/mlgate.intoto.jsonl")
+    envelope = parse_envelope((demo / outputs["attestation"]).read_bytes())
+    statement = json.loads(envelope.payload)
+    assert [s["name"] for s in statement["subject"]] == [
+        "registry.example.com/a", "registry.example.com/b",
+    ]  # fmt: skip
+    assert statement["predicate"]["verificationResult"] == "FAILED"
+
+
+def test_action_keyless_without_an_oidc_token_is_bad_input(demo: Path, tmp_path: Path) -> None:
+    # GitHub Actions without `id-token: write`: the runner sets no token request variables.
+    github = {"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md")}
+    log = tmp_path / "log"
+    code, outputs = run_gate_step(
+        demo, tmp_path, github=github, log=log, gate="pre-merge", formats="",
+        hyphenated={"attest-key": "sigstore"},
+    )  # fmt: skip
+    assert (code, outputs["verdict"], outputs["attestation"]) == (2, "input-error", "")
+    assert not (demo / "mlgate-reports").exists()  # stopped before any gate ran
 
 
 def gitlab_command() -> list[str]:

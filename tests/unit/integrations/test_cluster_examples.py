@@ -3,8 +3,10 @@ that ``mlgate run --attest`` really writes."""
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import re
+import shlex
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,10 +16,12 @@ import pytest
 import yaml
 
 from builders.verdicts import passing_verdict
+from mlgate.cli.app import build_parser
+from mlgate.cli.verify import ATTESTATION_FILENAME
 from mlgate.core.changes import ChangeScope
 from mlgate.evidence import PREDICATE_TYPE
 from mlgate.evidence.statement import Resource, StatementInputs, verdict_predicate
-from mlgate.evidence.subjects import Subject
+from mlgate.evidence.subjects import Subject, image_subject
 
 CLUSTER = Path(__file__).resolve().parents[3] / "examples" / "cluster"
 KYVERNO = CLUSTER / "kyverno-require-mlgate-verdict.yaml"
@@ -114,3 +118,55 @@ def assert_fields_exist(paths: list[str]) -> None:
 @pytest.mark.parametrize("path", ["verdict", "gates[].missing", "policy.digest.sha512"])
 def test_resolver_rejects_fields_we_do_not_write(path: str) -> None:
     assert not resolves(predicate(pull_request=False), path)
+
+
+# The commands in the examples' comments: they parse, sign the image as a subject, and the
+# subject they produce is an image the admission policy applies to.
+
+DIGEST = "5e" * 32
+
+
+def commented_commands(path: Path) -> list[list[str]]:
+    """The ``mlgate`` and ``cosign`` commands of the header comment (``#   `` lines)."""
+    commands: list[list[str]] = []
+    pending = ""
+    for line in path.read_text().splitlines():
+        if not line.startswith("#   "):
+            continue
+        pending += line.removeprefix("#").strip().replace("<digest>", DIGEST)
+        if pending.endswith("\\"):
+            pending = pending.removesuffix("\\")
+            continue
+        commands.append(shlex.split(pending))
+        pending = ""
+    return [c for c in commands if c[0] in {"mlgate", "cosign"}]
+
+
+def admitted(path: Path, policy: dict[str, Any]) -> list[str]:
+    if path == KYVERNO:
+        (rule,) = policy["spec"]["rules"]
+        (verify,) = rule["verifyImages"]
+        return list(verify["imageReferences"])
+    return [entry["glob"].replace("**", "*") for entry in policy["spec"]["images"]]
+
+
+@pytest.mark.parametrize("path", [KYVERNO, POLICY_CONTROLLER], ids=["kyverno", "policy-controller"])
+def test_examples_sign_the_admitted_image_and_attach_that_envelope(path: Path) -> None:
+    (policy,) = yaml.safe_load_all(path.read_text())
+    commands = commented_commands(path)
+    runs = [build_parser().parse_args(c[1:]) for c in commands if c[:2] == ["mlgate", "run"]]
+    (run,) = runs
+    assert run.gates == ["pre-deploy"] and run.attest == "mlgate.key"
+    (reference,) = run.subject_images
+    subject = image_subject(reference)
+    assert subject.sha256 == DIGEST
+    assert any(fnmatch.fnmatch(subject.name, pattern) for pattern in admitted(path, policy))
+    (attach,) = [c for c in commands if c[:3] == ["cosign", "attach", "attestation"]]
+    assert attach[3:] == [
+        "--attestation", f"mlgate-reports/{ATTESTATION_FILENAME}", reference,
+    ]  # fmt: skip
+    for command in commands:
+        if command[:2] == ["mlgate", "verify"]:
+            checked = build_parser().parse_args(command[1:])
+            assert checked.envelope == attach[4] and checked.subject_images == [reference]
+            assert checked.gate == "pre-deploy"
