@@ -129,3 +129,80 @@ deny[msg] {
   msg := sprintf("unallowed image found %s", [val])
 }
 """
+
+
+# Conftest's exception conventions, one policy per Rego syntax: `exception` names rules
+# without their prefix, "" names the bare rules, and warn rules can be excepted too.
+EXCEPTION_POLICY_V1 = """\
+package main
+import rego.v1
+
+deny_run_as_root contains msg if {
+  input.kind == "Deployment"
+  msg := sprintf("%s runs as root", [input.metadata.name])
+}
+
+deny contains msg if {
+  not input.metadata.labels.team
+  msg := sprintf("%s has no team label", [input.metadata.name])
+}
+
+warn_replicas contains msg if {
+  input.kind == "Deployment"
+  msg := sprintf("%s: set replicas", [input.metadata.name])
+}
+
+violation_deny_hostpath contains {"msg": "never fires"} if { false }
+
+exception contains rules if {
+  input.metadata.name == "legacy"
+  rules := ["run_as_root", ""]
+}
+
+exception contains rules if {
+  input.metadata.name == "front"
+  rules := ["replicas", "hostpath"]
+}
+"""
+
+EXCEPTION_POLICY_V0 = """\
+package main
+
+deny_run_as_root[msg] {
+  input.kind == "Deployment"
+  msg := sprintf("%s runs as root", [input.metadata.name])
+}
+
+deny[msg] {
+  not input.metadata.labels.team
+  msg := sprintf("%s has no team label", [input.metadata.name])
+}
+
+warn_replicas[msg] {
+  input.kind == "Deployment"
+  msg := sprintf("%s: set replicas", [input.metadata.name])
+}
+
+violation_deny_hostpath[{"msg": "never fires"}] { false }
+
+exception[rules] {
+  input.metadata.name == "legacy"
+  rules := ["run_as_root", ""]
+}
+
+exception[rules] {
+  input.metadata.name == "front"
+  rules := ["replicas", "hostpath"]
+}
+"""
+
+EXCEPTION_MANIFESTS = """\
+kind: Deployment
+metadata: {name: api, labels: {team: ml}}
+---
+kind: Deployment
+metadata: {name: legacy}
+---
+kind: Deployment
+metadata: {name: front}
+"""

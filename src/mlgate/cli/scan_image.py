@@ -5,19 +5,58 @@ The scanner found first on PATH (trivy, then grype) writes its JSON report to
 exactly as ``mlgate scan images <report>`` would. Arguments after ``--`` go to the
 scanner unchanged: ``mlgate scan [OPTIONS] image REF -- --offline-scan --skip-db-update``
 (mlgate's options before ``image``, so argparse reads ``REF -- ...`` as one run).
+
+When REF names a digest (``repo@sha256:...``), that digest is the ``expected_digest``
+of the gate: a report about any other image (a stale local tag, a registry that
+moved the tag) is itself a blocking finding. Without one, the digests the report
+names are printed, so the deploy step can pin exactly the image that was scanned.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 from mlgate.cli.exit import ExitCode
+from mlgate.core.policy.load import Policy, single_check_policy
 
 REPORT_DIRECTORY = Path("mlgate-reports")
+_DIGEST = re.compile(r"@([a-z0-9]+(?:[+._-][a-z0-9]+)*:[0-9a-fA-F]{32,})$")
+_REPORT_DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
+
+
+def reference_digest(ref: str) -> str | None:
+    """The digest an image reference pins (``repo:tag@sha256:...``), or ``None``."""
+    match = _DIGEST.search(ref)
+    return match.group(1).lower() if match else None
+
+
+def with_expected_digest(policy: Policy, digest: str) -> Policy:
+    """The one-check ``scan`` policy with the images check expecting ``digest``."""
+    gates = {
+        name: dataclasses.replace(gate, checks=tuple(
+            dataclasses.replace(c, config=c.config.model_copy(update={"expected_digest": digest}))
+            for c in gate.checks
+        ))
+        for name, gate in policy.gates.items()
+    }  # fmt: skip
+    return dataclasses.replace(policy, gates=gates)
+
+
+def _named_digests(report: Path) -> list[str]:
+    """The image digests a scanner report names (RepoDigests / target digests), sorted."""
+    try:
+        text = report.read_text(encoding="utf-8", errors="replace")
+        json.loads(text)  # only a well-formed report is quoted back to the user
+    except (OSError, ValueError):
+        return []
+    return sorted(set(_REPORT_DIGEST.findall(text)))
 
 
 def scanner_command(scanner: str, executable: str, ref: str, extra: list[str],
@@ -56,7 +95,17 @@ def command_scan_image(args: argparse.Namespace) -> ExitCode:
         print(f"mlgate: error: {name} exited {done.returncode}: {last}", file=sys.stderr)
         return ExitCode.INTERNAL
     print(f"mlgate: {name} report of {ref}: {report}")
-    from mlgate.cli.run import command_scan
+    digest = reference_digest(ref)
+    if digest is None:
+        named = _named_digests(report)
+        pinned = ", ".join(named) if named else "no digest"
+        print(f"mlgate: {ref} is not pinned by digest; the report names {pinned}: deploy "
+              "that digest, and pass REF@<digest> here to gate on it")  # fmt: skip
+    # Deferred: the run machinery loads only once the scanner has finished.
+    from mlgate.cli.run import _execute, _report
 
-    return command_scan(argparse.Namespace(**{**vars(args), "check": "images",
-                                              "paths": [str(report)]}))  # fmt: skip
+    scan_args = argparse.Namespace(**{**vars(args), "check": "images", "paths": [str(report)]})
+    policy = single_check_policy("images", [str(report)], Path.cwd(), fail_on=args.fail_on)
+    if digest is not None:
+        policy = with_expected_digest(policy, digest)
+    return _report(_execute(policy, [], scan_args), policy, scan_args)

@@ -8,6 +8,8 @@ never evaluated. Heredoc bodies are taken whole as strings, so nothing inside on
 read as structure; comments (``#``, ``//``, ``/* */``) are dropped. Blocks and
 attributes keep their 1-based line.
 
+:func:`read_hcl_json` reads the same structure from HCL's JSON syntax (``.tf.json``).
+
 Hostile input stays bounded: bytes, tokens and nesting depth have budgets
 (:class:`~mlgate.core.errors.ResourceLimitError`), and text that is not HCL raises
 :class:`HclSyntaxError`; nothing else escapes.
@@ -15,6 +17,7 @@ Hostile input stays bounded: bytes, tokens and nesting depth have budgets
 
 from __future__ import annotations
 
+import json
 import re
 import textwrap
 from collections.abc import Iterator
@@ -220,6 +223,11 @@ class _Lexer:
         raise HclSyntaxError(f"heredoc <<{marker} is never closed", self.line)
 
 
+def unescape_literal(text: str) -> str:
+    r"""A quoted string's literal text with HCL's escapes (``\n``, ``\u00e9``, ``$${``) applied."""
+    return _ESCAPE.sub(_unescape, text)
+
+
 def _number(text: str) -> int | float:
     # Long digit strings go through float: int() refuses over 4300 digits.
     if len(text) > 18 or "." in text or "e" in text.lower():
@@ -396,3 +404,89 @@ def read_hcl(raw: bytes, limits: HclLimits | None = None) -> HclBlock:
     if parser.token.kind != "eof":
         raise HclSyntaxError("unbalanced `}`", parser.token.line)
     return root
+
+
+# Top-level block types of Terraform's JSON syntax and how many labels each nests.
+_JSON_BLOCK_LABELS = {
+    "resource": 2, "data": 2, "variable": 1, "module": 1, "output": 1, "provider": 1,
+    "locals": 0, "terraform": 0,
+}  # fmt: skip
+
+
+def _json_value(value: object) -> HclValue:
+    """A JSON value as a native-syntax value: a string with ``${`` is a template."""
+    if isinstance(value, str):
+        return HclExpression(f'"{value}"') if "${" in value or "%{" in value else value
+    if isinstance(value, list):
+        return [_json_value(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _json_value(v) for k, v in value.items()}
+    return value if isinstance(value, bool | int | float) or value is None else str(value)
+
+
+def _json_body(block_type: str, labels: tuple[str, ...], line: int, body: object) -> HclBlock:
+    """A JSON object as a block body.
+
+    Without a schema, JSON cannot say whether ``"settings": {...}`` is an attribute or a
+    nested block, so an object (or a list of objects) is both: readers asking for the
+    attribute and readers asking for the block each find it.
+    """
+    attributes: list[HclAttribute] = []
+    blocks: list[HclBlock] = []
+    for key, value in body.items() if isinstance(body, dict) else []:
+        attributes.append(HclAttribute(str(key), _json_value(value), line))
+        nested = [value] if isinstance(value, dict) else value if isinstance(value, list) else []
+        blocks += [
+            _json_body(str(key), (), line, item) for item in nested if isinstance(item, dict)
+        ]
+    return HclBlock(block_type, labels, line, tuple(attributes), tuple(blocks))
+
+
+def _labelled(block_type: str, depth: int, value: object, line_of: dict[str, int],
+              labels: tuple[str, ...] = ()) -> list[HclBlock]:  # fmt: skip
+    if depth == 0:
+        bodies = value if isinstance(value, list) else [value]
+        line = line_of.get(labels[-1], 1) if labels else line_of.get(block_type, 1)
+        return [_json_body(block_type, labels, line, body) for body in bodies]
+    if not isinstance(value, dict):
+        return []
+    return [
+        block
+        for key, inner in value.items()
+        for block in _labelled(block_type, depth - 1, inner, line_of, (*labels, str(key)))
+    ]
+
+
+def read_hcl_json(raw: bytes, limits: HclLimits | None = None, *, blocks: bool = True) -> HclBlock:
+    """The body of one file in HCL's JSON syntax (``.tf.json``, ``.tfvars.json``).
+
+    With ``blocks``, Terraform's top-level block types (``resource``, ``variable``,
+    ``module``, ``locals``...) become blocks with their labels; otherwise (variable
+    files) every key is an attribute. Lines are those of each block's last label.
+
+    Raises:
+        HclSyntaxError: the bytes are not a UTF-8 JSON object.
+        ResourceLimitError: a budget of ``limits`` was exceeded.
+    """
+    limits = limits or HclLimits()
+    check_limit("HCL file bytes", limits.max_bytes, len(raw))
+    try:
+        text = raw.decode("utf-8-sig")
+        document = json.loads(text)
+    except UnicodeDecodeError as error:
+        raise HclSyntaxError(f"not UTF-8 text ({error.reason})") from None
+    except (ValueError, RecursionError) as error:
+        raise HclSyntaxError(f"not JSON: {str(error)[:200]}") from None
+    if not isinstance(document, dict):
+        raise HclSyntaxError("an HCL JSON file must be an object")
+    line_of: dict[str, int] = {}
+    for match in re.finditer(r'"((?:[^"\\\n]|\\.)*)"\s*:', text):
+        line_of.setdefault(match.group(1), text.count("\n", 0, match.start()) + 1)
+    attributes: list[HclAttribute] = []
+    found: list[HclBlock] = []
+    for key, value in document.items():
+        if blocks and key in _JSON_BLOCK_LABELS:
+            found += _labelled(key, _JSON_BLOCK_LABELS[key], value, line_of)
+        else:
+            attributes.append(HclAttribute(key, _json_value(value), line_of.get(key, 1)))
+    return HclBlock("", (), 1, tuple(attributes), tuple(found))

@@ -195,3 +195,67 @@ TERRAFORM_CASES: tuple[Case, ...] = (
     Case("tf_http_api_quick_create", "unlimited",
          {"http.tf": _http_api(True, '  target = aws_lambda_function.model.arn\n')}),
 )  # fmt: skip
+
+
+def _module_api(marked: bool, rate_variable: str = 'variable "rate" {}\n') -> str:
+    """A module directory's API whose throttle comes from ``var.rate``."""
+    return (_rest_api(marked) + _stage() + _method_settings(rate="var.rate") + "\n"
+            + rate_variable)  # fmt: skip
+
+
+def _call(name: str, arguments: str = "") -> str:
+    return f'\nmodule "{name}" {{\n  source = "./modules/api"\n{arguments}}}\n'
+
+
+_API_DIR = "modules/api/main.tf"
+_JSON_API = """\
+{
+  "resource": {
+    "aws_api_gateway_rest_api": {"api": {"name": "churn"}},
+    "aws_api_gateway_stage": {"prod": {
+      "rest_api_id": "${aws_api_gateway_rest_api.api.id}", "stage_name": "prod"}},
+    "aws_api_gateway_method_settings": {"all": {
+      "rest_api_id": "${aws_api_gateway_rest_api.api.id}",
+      "stage_name": "${aws_api_gateway_stage.prod.stage_name}",
+      "method_path": "*/*",
+      "settings": {"throttling_rate_limit": "${var.rate}"}}}
+  },
+  "variable": {"rate": {"default": 25}}
+}
+"""
+
+# Module instances, variable files and the JSON syntax: the value that reaches the
+# throttle is the one the deployment uses, not the default written next to it.
+TERRAFORM_CASES += (
+    Case("tf_module_rate_from_call", "limited",
+         {_API_DIR: _module_api(False), "main.tf": _call("api", "  rate = 50\n")}),
+    Case("tf_module_call_passes_minus_one", "trap",
+         {_API_DIR: _module_api(True, 'variable "rate" { default = 100 }\n'),
+          "main.tf": _call("api", "  rate = -1\n")}),
+    Case("tf_module_default_used", "limited",
+         {_API_DIR: _module_api(False, 'variable "rate" { default = 100 }\n'),
+          "main.tf": _call("api")}),
+    Case("tf_module_one_instance_of_two_unlimited", "trap",
+         {_API_DIR: _module_api(True),
+          "main.tf": _call("prod", "  rate = 100\n") + _call("dev", "  rate = -1\n")}),
+    Case("tf_module_argument_from_root_variable", "limited",
+         {_API_DIR: _module_api(False),
+          "main.tf": 'variable "rate" { default = 20 }\n' + _call("api", "  rate = var.rate\n")}),
+    Case("tf_module_caller_variable_is_not_the_callee_variable", "trap",
+         {_API_DIR: _module_api(True, 'variable "rate" {}\nvariable "limit" { default = 100 }\n'),
+          "main.tf": 'variable "limit" {}\n' + _call("api", "  rate = var.limit\n")}),
+    Case("tf_tfvars_set_the_rate", "limited",
+         {"api.tf": _module_api(False), "terraform.tfvars": "rate = 10\n"}),
+    Case("tf_auto_tfvars_override_the_default_with_minus_one", "trap",
+         {"api.tf": _module_api(True, 'variable "rate" { default = 100 }\n'),
+          "terraform.tfvars": "rate = 100\n", "z.auto.tfvars": "rate = -1\n"}),
+    Case("tf_var_file_of_one_environment_unlimited", "trap",
+         {"api.tf": _module_api(True),
+          "envs/prod.tfvars": "rate = 100\n", "envs/dev.tfvars": "rate = -1\n"}),
+    Case("tf_var_files_of_every_environment_limited", "limited",
+         {"api.tf": _module_api(False),
+          "envs/prod.tfvars": "rate = 100\n", "envs/dev.tfvars": "rate = 5\n"}),
+    Case("tf_json_syntax_throttle_from_default", "limited", {"api.tf.json": _JSON_API}),
+    Case("tf_json_variable_file_sets_the_rate", "limited",
+         {"api.tf": _module_api(False), "prod.tfvars.json": '{"rate": 40}'}),
+)  # fmt: skip

@@ -1,8 +1,9 @@
 """The ``deploy`` check: Dockerfiles, Kubernetes manifests and API rate limiting.
 
 Every selected file is read once: Dockerfiles by name, YAML as multi-document
-streams (Helm/Kustomize output included), Python and Terraform (``.tf``, for AWS
-API Gateway throttling) only for the rate-limit proof.
+streams (Helm/Kustomize output included), Python and Terraform (``.tf``,
+``.tf.json``, ``.tfvars``, for AWS API Gateway throttling in every module instance)
+only for the rate-limit proof.
 Per-file rules run as files are read; rate limiting is judged after every file
 is read, because a limit often lives in another document (a KongPlugin, an
 EnvoyFilter, a Traefik Middleware) than the API it protects.
@@ -37,6 +38,7 @@ from mlgate.formats.yamldocs import YamlLimits, YamlSyntaxError, read_yaml_docum
 
 _DOCKERFILE_NAMES = ("dockerfile", "containerfile")
 _YAML_SUFFIXES = (".yaml", ".yml")
+_TERRAFORM_SUFFIXES = (".tf", ".tf.json", ".tfvars", ".tfvars.json")
 # Kinds read only to prove rate limits: no hardening rule looks at them.
 _PROOF_ONLY = frozenset({"python", "terraform"})
 
@@ -47,7 +49,7 @@ class DeployConfig(CheckConfig):
     include: list[str] = Field(
         default_factory=lambda: [
             "Dockerfile", "Dockerfile.*", "*.Dockerfile", "*.dockerfile", "Containerfile",
-            "*.yaml", "*.yml", "*.py", "*.tf",
+            "*.yaml", "*.yml", "*.py", "*.tf", "*.tf.json", "*.tfvars", "*.tfvars.json",
         ],
         description="Glob patterns a file found under `paths` must match to be examined.",
     )  # fmt: skip
@@ -71,7 +73,7 @@ def file_kind(path: Path) -> str | None:
         return "dockerfile"
     if name.endswith(_YAML_SUFFIXES):
         return "yaml"
-    if name.endswith(".tf"):
+    if name.endswith(_TERRAFORM_SUFFIXES):
         return "terraform"
     return "python" if name.endswith(".py") else None
 

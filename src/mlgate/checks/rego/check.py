@@ -4,8 +4,9 @@ Inputs (YAML documents, JSON files, Dockerfiles) are shaped as Conftest shapes t
 (:mod:`mlgate.checks.rego.inputs`); policies are compiled once and evaluated in a
 worker process with an empty environment and a deadline
 (:mod:`mlgate.checks.rego.worker`). Fail closed: a policy that does not compile, an
-evaluation error (strict built-in errors), a timeout, a result Conftest would refuse
-or an unreadable input is an error of the check, never a pass.
+evaluation error (strict built-in errors), a timeout, a result Conftest would refuse,
+a rule shape regopy would silently leave undefined (:mod:`.portability`) or an
+unreadable input is an error of the check, never a pass.
 """
 
 from __future__ import annotations
@@ -20,18 +21,26 @@ from mlgate.checks.rego.cel import CelEvaluator, CelRule
 from mlgate.checks.rego.findings import cel_finding, rego_finding, rego_rule
 from mlgate.checks.rego.inputs import InputSyntaxError, PolicyInput, combined, read_inputs
 from mlgate.checks.rego.policies import PolicyLoadError, PolicySet, load_policies
-from mlgate.checks.rego.results import ResultShapeError, rule_results
+from mlgate.checks.rego.portability import unbound_call_indexes
+from mlgate.checks.rego.results import Excepted, ResultShapeError, rule_results
 from mlgate.checks.rego.worker import RegoJob, WorkerError, run_job
 from mlgate.core.check import CheckConfig, CheckContext, CheckResult
 from mlgate.core.errors import ResourceLimitError
 from mlgate.core.finding import Finding, Severity
+from mlgate.core.metric import Metric
 from mlgate.core.rule import Rule
 from mlgate.core.severity_field import SeverityName
 from mlgate.formats.limits import MIB, check_limit
 from mlgate.formats.yamldocs import YamlLimits
 
 MISSING_REGOPY = "Rego policies need regopy: `pip install 'mlgate[policy]'`"
+EXCEPTIONS_METRIC = "rego.exceptions"
+_LISTED_EXCEPTIONS = 20
 _DOCKERFILE_NAMES = ("dockerfile", "containerfile")
+_EXTENSION_KINDS = {
+    "json": "json", "yaml": "yaml", "yml": "yaml", "toml": "toml", "ini": "ini",
+    "env": "dotenv", "tf": "hcl2", "tfvars": "hcl2",
+}  # fmt: skip
 
 
 class RegoConfig(CheckConfig):
@@ -42,7 +51,8 @@ class RegoConfig(CheckConfig):
             "*.yaml", "*.yml", "*.json", "Dockerfile", "Dockerfile.*", "*.Dockerfile",
             "*.dockerfile", "Containerfile",
         ],
-        description="Glob patterns a file found under `paths` must match to be an input.",
+        description="Glob patterns a file found under `paths` must match to be an input; add "
+        "*.tf, *.tfvars, *.toml, *.ini or *.env (and .env) to judge those formats too.",
     )  # fmt: skip
     policies: list[str] = Field(
         default_factory=lambda: ["policy"],
@@ -83,13 +93,16 @@ class RegoConfig(CheckConfig):
 
 
 def input_kind(path: Path) -> str | None:
-    """``dockerfile``, ``json``, ``yaml`` or ``None`` (not an input of this check)."""
+    """The parser Conftest picks for a file name, or ``None`` (not an input of this check).
+
+    ``dockerfile``, ``json`` (``.tf.json`` included), ``yaml``, ``toml``, ``ini``,
+    ``dotenv`` (``.env``, ``prod.env``) or ``hcl2`` (``.tf``, ``.tfvars``).
+    """
     name = path.name.lower()
     if name in _DOCKERFILE_NAMES or name.startswith("dockerfile.") or name.endswith(".dockerfile"):
         return "dockerfile"
-    if name.endswith(".json"):
-        return "json"
-    return "yaml" if name.endswith((".yaml", ".yml")) else None
+    extension = name.rpartition(".")[2] if "." in name else ""
+    return _EXTENSION_KINDS.get(extension)
 
 
 def _is_under(display: str, roots: list[str]) -> bool:
@@ -129,12 +142,24 @@ class _Evaluation:
         self.rules: dict[str, Rule] = {}
         self.errors: list[str] = []
         self.anchors: dict[str, str] = {}
+        self.exceptions: list[tuple[PolicyInput, Excepted]] = []
 
     def rego(self, ctx: CheckContext, inputs: list[PolicyInput]) -> None:
         try:
             policies = load_policies(ctx, self.config.policies, self.config.data)
         except PolicyLoadError as error:
             self.errors.append(str(error))
+            return
+        unportable = [
+            f"{module.path}:{hit.line}: `{hit.name}` is first bound as an index inside "
+            f"`{hit.call}(...)`: regopy leaves that expression undefined where OPA iterates, "
+            f"so the rule could never fire; bind it first (`some x in collection`, or the "
+            f"reference on a line of its own)"
+            for module in policies.modules
+            for hit in unbound_call_indexes(module.source)
+        ]
+        if unportable:
+            self.errors += unportable
             return
         namespaces = _namespaces(self.config, policies)
         if not namespaces:
@@ -176,11 +201,12 @@ class _Evaluation:
             return
         for namespace, rules in result.items():
             try:
-                found = rule_results(namespace, rules if isinstance(rules, dict) else {})
+                outcome = rule_results(namespace, rules if isinstance(rules, dict) else {})
             except ResultShapeError as error:
                 self.errors.append(f"{subject.path} document {subject.document}: {error}")
                 continue
-            for item in found:
+            self.exceptions += [(subject, excepted) for excepted in outcome.excepted]
+            for item in outcome.results:
                 rule = rego_rule(item, self.config.failure_severity, self.config.warning_severity)
                 self.rules[rule.id] = rule
                 self.findings.append(rego_finding(rule, item, self._where(subject, namespace)))
@@ -218,10 +244,23 @@ class RegoCheck:
             evaluation.cel(inputs)
         return CheckResult(
             findings=tuple(evaluation.findings),
+            metrics=(exceptions_metric(evaluation.exceptions),) if config.policies else (),
             errors=(*read_errors, *evaluation.errors),
             inputs=len({i.path for i in inputs}),
             rules=(*evaluation.rules.values(), *(_cel_rules(config))),
         )
+
+
+def exceptions_metric(exceptions: list[tuple[PolicyInput, Excepted]]) -> Metric:
+    """Conftest's exception tally: visible in every report, never a reason to block."""
+    listed = [f"{e.query} ({e.namespace}.{e.rule} at {s.path} document {s.document})"
+              for s, e in exceptions[:_LISTED_EXCEPTIONS]]  # fmt: skip
+    more = len(exceptions) - len(listed)
+    description = "results excepted by `exception` rules"
+    if listed:
+        description += ": " + "; ".join(listed) + (f"; and {more} more" if more else "")
+    return Metric(name=EXCEPTIONS_METRIC, value=float(sum(e.count for _, e in exceptions)),
+                  description=description)  # fmt: skip
 
 
 def _cel_rules(config: RegoConfig) -> tuple[Rule, ...]:

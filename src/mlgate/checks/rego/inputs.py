@@ -5,6 +5,8 @@
 * Dockerfile: one input, the list of commands of Conftest's Dockerfile parser:
   ``{"Cmd": "from", "SubCmd": "", "JSON": false, "Flags": [], "Value": [...],
   "Stage": 0}``, with comment lines as ``{"Cmd": "comment", "Value": [text]}``.
+* TOML, INI, ``.env``, HCL 2 (``.tf``, ``.tfvars``): one input each, shaped by
+  :mod:`mlgate.checks.rego.documents`; ``.tf.json`` is JSON.
 * Combined (Conftest's ``--combine``): one input, the list of
   ``{"path": ..., "contents": ...}`` of every document of every file.
 """
@@ -13,9 +15,17 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from mlgate.checks.rego.documents import (
+    DocumentSyntaxError,
+    dotenv_document,
+    hcl_document,
+    ini_document,
+    toml_document,
+)
 from mlgate.formats.dockerfile import Dockerfile, Instruction, parse_dockerfile
 from mlgate.formats.yamldocs import YamlLimits, YamlSyntaxError, read_yaml_documents
 
@@ -125,13 +135,35 @@ def _comment(text: str, stage: int) -> dict[str, Any]:
             "Stage": stage}  # fmt: skip
 
 
+_TEXT_DOCUMENTS: dict[str, Callable[[str], Any]] = {
+    "toml": toml_document, "ini": ini_document, "dotenv": dotenv_document,
+}  # fmt: skip
+
+
+def _single(kind: str, raw: bytes) -> Any:
+    """The one document of a TOML, INI, ``.env`` or HCL 2 file."""
+    try:
+        if kind == "hcl2":
+            return hcl_document(raw)
+        return _TEXT_DOCUMENTS[kind](raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as error:
+        raise InputSyntaxError(f"not UTF-8 text ({error.reason})") from None
+    except DocumentSyntaxError as error:
+        raise InputSyntaxError(str(error)) from None
+
+
 def read_inputs(kind: str, path: str, raw: bytes, limits: YamlLimits) -> list[PolicyInput]:
-    """The inputs one file contributes (``kind`` is ``yaml``, ``json`` or ``dockerfile``).
+    """The inputs one file contributes.
+
+    ``kind`` is ``yaml``, ``json``, ``dockerfile``, ``toml``, ``ini``, ``dotenv`` or
+    ``hcl2`` (:func:`mlgate.checks.rego.check.input_kind`).
 
     Raises:
         InputSyntaxError: the file does not parse.
-        ResourceLimitError: a YAML budget was exceeded.
+        ResourceLimitError: a YAML or HCL budget was exceeded.
     """
+    if kind in ("hcl2", *_TEXT_DOCUMENTS):
+        return [PolicyInput(path, 0, 1, _single(kind, raw))]
     if kind == "dockerfile":
         parsed = parse_dockerfile(raw.decode("utf-8", "replace"))
         return [PolicyInput(path, 0, 1, conftest_dockerfile(parsed))]

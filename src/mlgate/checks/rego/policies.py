@@ -2,8 +2,9 @@
 
 Conftest judges the rules of each namespace by name: ``deny``, ``violation`` and
 ``warn``, each optionally followed by ``_suffix`` parts (``deny_run_as_root``).
-``exception`` rules list the suffixes (``""`` for a bare ``deny``) whose results do
-not count for the input they were evaluated on.
+``exception`` rules list rule names without their ``deny_``/``violation_``/``warn_``
+prefix (``""`` for a bare ``deny``, ``violation`` or ``warn``); the named rules' results
+do not count for the input the exception was evaluated on.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from mlgate.formats.yamldocs import YamlLimits, YamlSyntaxError, read_yaml_docum
 FAILURE_RULE = re.compile(r"^(deny|violation)(_[a-zA-Z0-9]+)*$")
 WARNING_RULE = re.compile(r"^warn(_[a-zA-Z0-9]+)*$")
 _PACKAGE = re.compile(r"^\s*package\s+([A-Za-z_][\w.]*)", re.MULTILINE)
-_PREFIX = re.compile(r"^(deny|warn|violation)_")
+_PREFIXES = ("violation_", "deny_", "warn_")
 _BARE = frozenset({"deny", "warn", "violation"})
 
 
@@ -58,8 +59,16 @@ def rule_kind(name: str) -> str | None:
 
 
 def exception_name(rule: str) -> str:
-    """The name an ``exception`` rule uses for ``rule`` (Conftest: bare names map to "")."""
-    return "" if rule in _BARE else _PREFIX.sub("", rule)
+    """The name an ``exception`` rule uses for ``rule`` (Conftest: bare names map to "").
+
+    Conftest strips the prefixes one after another, in this order, so
+    ``violation_deny_x`` is excepted as ``x``; the same is done here.
+    """
+    if rule in _BARE:
+        return ""
+    for prefix in _PREFIXES:
+        rule = rule.removeprefix(prefix)
+    return rule
 
 
 def _module(path: str, source: str) -> PolicyModule:

@@ -64,29 +64,69 @@ def _message(rule: str, item: Any) -> tuple[str, str | None]:
                            "or an object with a string `msg`")  # fmt: skip
 
 
-def excepted_names(rules: dict[str, Any]) -> set[str]:
-    """Names listed by the namespace's ``exception`` rule for this input."""
-    names: set[str] = set()
-    for entry in members(rules.get("exception")):
-        names.update(
-            n for n in (entry if isinstance(entry, list) else [entry]) if isinstance(n, str)
-        )
-    return names
+def _exception_entries(value: Any) -> list[Any]:
+    """The collections ``exception[_]`` ranges over (an object rule's values included)."""
+    if isinstance(value, dict) and not all(v is True for v in value.values()):
+        return list(value.values())
+    return members(value)
 
 
-def rule_results(namespace: str, rules: dict[str, Any]) -> list[RuleResult]:
+def exception_matches(rules: dict[str, Any], name: str) -> int:
+    """How many times ``data.<ns>.exception[_][_] == name`` holds for this input.
+
+    Conftest reports one exception per solution of that query; a string entry is not
+    a collection, so Rego's ``entry[_]`` is undefined on it and it never matches.
+    """
+    count = 0
+    for entry in _exception_entries(rules.get("exception")):
+        items = list(entry.values()) if isinstance(entry, dict) else entry
+        if isinstance(items, list):
+            count += sum(1 for item in items if item == name)
+    return count
+
+
+@dataclass(frozen=True, slots=True)
+class Excepted:
+    """A rule an ``exception`` switched off for one input: Conftest's exception result."""
+
+    namespace: str
+    rule: str
+    count: int
+
+    @property
+    def query(self) -> str:
+        """The query Conftest prints as the exception's message."""
+        return f'data.{self.namespace}.exception[_][_] == "{exception_name(self.rule)}"'
+
+
+@dataclass(frozen=True, slots=True)
+class NamespaceOutcome:
+    """Failures and warnings of one namespace on one input, and the rules excepted."""
+
+    results: tuple[RuleResult, ...]
+    excepted: tuple[Excepted, ...]
+
+
+def rule_results(namespace: str, rules: dict[str, Any]) -> NamespaceOutcome:
     """Failures and warnings of one namespace on one input, exceptions applied.
+
+    As in Conftest, an excepted rule is reported as an exception whether or not it
+    produced results for this input, and its results neither fail nor warn.
 
     Raises:
         ResultShapeError: a result has a shape Conftest refuses.
     """
-    excepted = excepted_names(rules)
     found: list[RuleResult] = []
+    excepted: list[Excepted] = []
     for rule in sorted(rules):
         kind = rule_kind(rule)
-        if kind is None or exception_name(rule) in excepted:
+        if kind is None:
+            continue
+        matches = exception_matches(rules, exception_name(rule))
+        if matches:
+            excepted.append(Excepted(namespace, rule, matches))
             continue
         for item in members(rules[rule]):
             message, severity = _message(rule, item)
             found.append(RuleResult(namespace, rule, kind, message, severity))
-    return found
+    return NamespaceOutcome(tuple(found), tuple(excepted))

@@ -37,13 +37,21 @@ class WorkerError(RuntimeError):
     """The worker failed: policies did not compile, it crashed, or it ran out of time."""
 
 
+_BRACKET_HINT = (
+    " (regopy cannot iterate a reference inside a function argument, like "
+    "`contains(v, names[_])`: bind the element first, `some name in names` then "
+    "`contains(v, name)`)"
+)
+
+
 def _diagnostics(captured: Any) -> str:
-    """The first lines rego-cpp printed after ``Errors:``, on one line."""
+    """The first lines rego-cpp printed after ``Errors:``, on one line, with a hint."""
     captured.seek(0)
     text = captured.read().decode("utf-8", "replace")
     _, _, errors = text.partition("Errors:")
     lines = [line.strip() for line in errors.splitlines() if line.strip()]
-    return " ".join(lines[:4])
+    hint = _BRACKET_HINT if "Invalid bracket argument" in errors else ""
+    return " ".join(lines[:4]) + hint
 
 
 def _lift_address_space_limit() -> None:

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mlgate.core.errors import ResourceLimitError
-from mlgate.formats.hcl import HclExpression, HclLimits, HclSyntaxError, read_hcl
+from mlgate.formats.hcl import HclExpression, HclLimits, HclSyntaxError, read_hcl, read_hcl_json
 
 TERRAFORM = b"""\
 # a comment
@@ -148,3 +148,34 @@ def test_reader_never_raises_undeclared_errors(seed: bytes, edits: list[tuple[in
 def test_random_text_never_raises_undeclared_errors(text: str) -> None:
     with contextlib.suppress(HclSyntaxError, ResourceLimitError):
         read_hcl(text.encode(), HclLimits(max_depth=16))
+
+
+def test_json_syntax_gives_the_native_structure() -> None:
+    raw = b"""{
+  "resource": {"aws_api_gateway_stage": {"prod": {
+    "stage_name": "prod", "rest_api_id": "${aws_api_gateway_rest_api.api.id}",
+    "tags": {"team": "ml"}, "settings": [{"a": 1}, {"a": 2}]}}},
+  "variable": {"rate": {"default": -1}},
+  "locals": {"name": "x-${var.env}"}
+}"""
+    root = read_hcl_json(raw)
+    stage, variable, local = root.blocks
+    assert (stage.type, stage.labels, stage.line) == (
+        "resource",
+        ("aws_api_gateway_stage", "prod"),
+        2,
+    )
+    assert stage.value("stage_name") == "prod"
+    assert stage.value("rest_api_id") == HclExpression('"${aws_api_gateway_rest_api.api.id}"')
+    assert stage.value("tags") == {"team": "ml"}  # an object is an attribute and a block
+    assert [b.value("a") for b in stage.children("settings")] == [1, 2]
+    assert (variable.labels, variable.value("default"), variable.line) == (("rate",), -1, 5)
+    assert local.value("name") == HclExpression('"x-${var.env}"')
+    variables = read_hcl_json(b'{"resource": 1, "rate": 5}', blocks=False)
+    assert [(a.name, a.value) for a in variables.attributes] == [("resource", 1), ("rate", 5)]
+
+
+@pytest.mark.parametrize("raw", [b"[1]", b'{"a": ', b"\xff", b"[" * 100_000])
+def test_json_syntax_that_is_not_an_object_is_a_syntax_error(raw: bytes) -> None:
+    with pytest.raises(HclSyntaxError):
+        read_hcl_json(raw)

@@ -193,3 +193,26 @@ def test_regopy_gap_in_conftest_example_fails_closed_with_its_diagnostic(tmp_pat
     assert len(result.errors) == 1
     assert "policies do not compile" in result.errors[0]
     assert "Invalid bracket argument" in result.errors[0]
+    assert "bind the element first, `some name in names`" in result.errors[0]
+
+
+@pytest.mark.parametrize(
+    "policy",
+    [
+        # v0 with the future keywords imported one by one or all at once
+        "package main\nimport future.keywords.in\ndeny[msg] { some c in input.c; c == 0\n"
+        '  msg := "zero" }\n',
+        "package main\nimport future.keywords\ndeny contains msg if { some c in input.c\n"
+        '  c == 0; msg := "zero" }\n',
+        # v1 without `import rego.v1` (OPA 1.0, Conftest's default --rego-version)
+        'package main\ndeny contains msg if { some c in input.c; c == 0; msg := "zero" }\n',
+        # v0 `=` unification, `default` and `else`
+        "package main\ndefault ok = false\nok { not input.c[_] == 0 }\n"
+        'level = "zero" { not ok } else = "fine" { true }\ndeny[msg] { not ok; msg = level }\n',
+    ],
+    ids=["v0-future-in", "v0-future-all", "v1-no-import", "v0-default-else"],
+)
+def test_v0_and_v1_syntax_both_judge_the_same(tmp_path: Path, policy: str) -> None:
+    result = run(tmp_path, {"policy/p.rego": policy, "a.json": '{"c": [1, 0]}'})
+    assert result.errors == ()
+    assert keys(result) == {("rego/main.deny", "a.json", 1, "zero")}

@@ -14,10 +14,10 @@ from mlgate.checks.deploy.ratelimit.kube import kube_exposures
 from mlgate.checks.deploy.ratelimit.model import Exposure
 from mlgate.checks.deploy.ratelimit.policies import PolicyIndex
 from mlgate.checks.deploy.ratelimit.pysyntax import Module, parse_module
-from mlgate.checks.deploy.ratelimit.terraform import TerraformIndex
+from mlgate.checks.deploy.ratelimit.tfmodules import TerraformProject
 from mlgate.checks.deploy.ratelimit.webapps import web_exposures
 from mlgate.core.finding import Finding
-from mlgate.formats.hcl import HclLimits, read_hcl
+from mlgate.formats.hcl import HclLimits, read_hcl, read_hcl_json
 from mlgate.formats.yamldocs import YamlView
 
 # Only code that mentions a web framework or a limiter is parsed at all; a module that
@@ -32,8 +32,10 @@ _PYTHON_MARKERS = (
     b"RATELIMIT",
     b"Limiter",
 )
-# Terraform files are read for API Gateway resources and for what references resolve to.
-_TERRAFORM_MARKERS = (b"aws_api_gateway", b"aws_apigatewayv2", b"variable", b"locals")
+# Terraform files are read for API Gateway resources, for what references resolve to
+# and for the module calls that bind a module's variables.
+_TERRAFORM_MARKERS = (b"aws_api_gateway", b"aws_apigatewayv2", b"variable", b"locals", b"module")
+_VAR_FILE_SUFFIXES = (".tfvars", ".tfvars.json")
 
 
 @dataclass(slots=True)
@@ -42,7 +44,7 @@ class SourceSet:
 
     objects: list[tuple[str, YamlView]] = field(default_factory=list)
     modules: list[Module] = field(default_factory=list)
-    terraform: TerraformIndex = field(default_factory=TerraformIndex)
+    terraform: TerraformProject = field(default_factory=TerraformProject)
 
     def add_object(self, path: str, view: YamlView) -> None:
         """Keep one Kubernetes object (any kind: routes and policies alike)."""
@@ -65,9 +67,15 @@ class SourceSet:
             HclSyntaxError: the file is not HCL.
             ResourceLimitError: a budget of ``limits`` was exceeded.
         """
+        name = path.lower()
+        is_json = name.endswith(".json")
+        if name.endswith(_VAR_FILE_SUFFIXES):
+            root = read_hcl_json(raw, limits, blocks=False) if is_json else read_hcl(raw, limits)
+            self.terraform.add_var_file(path, root)
+            return True
         if not any(marker in raw for marker in _TERRAFORM_MARKERS):
             return False
-        self.terraform.add(path, read_hcl(raw, limits))
+        self.terraform.add(path, read_hcl_json(raw, limits) if is_json else read_hcl(raw, limits))
         return True
 
 
@@ -79,7 +87,8 @@ def exposures(sources: SourceSet) -> Iterator[Exposure]:
     yield from kube_exposures(index, sources.objects)
     yield from web_exposures(sources.modules)
     yield from django_exposures(sources.modules)
-    yield from apigateway_exposures(sources.terraform)
+    for instance in sources.terraform.instances():
+        yield from apigateway_exposures(instance)
 
 
 def rate_limit_findings(sources: SourceSet) -> list[Finding]:

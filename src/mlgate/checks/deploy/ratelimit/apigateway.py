@@ -220,7 +220,7 @@ def _judge(index: TerraformIndex, api: Resource) -> Exposure:
     stage = unlimited[0][0] if unlimited else None
     fix = _rest_fix(api, stage) if is_rest else _http_fix(api, stage)
     return Exposure(
-        api=api.address,
+        api=index.qualify(api.address),
         path=api.path,
         line=api.block.line,
         mechanism=Mechanism.AWS_API_GATEWAY,

@@ -1,7 +1,9 @@
 """Terraform resources of the scanned ``.tf`` files, and resolution of references between them.
 
-Only what a rule can prove from the files is resolved: ``var.x`` through a
-``variable`` block's ``default``, ``local.x`` through ``locals``, and
+Only what a rule can prove from the files is resolved: ``var.x`` through the value
+the instance binds (a module call's argument, a variable file) or else the
+``variable`` block's ``default`` (:mod:`.tfmodules` builds the instances),
+``local.x`` through ``locals``, and
 ``TYPE.NAME.ATTR`` through an attribute written in that resource. Computed
 attributes (``.id``, ``.arn``) are never known; a reference to one identifies the
 resource instead (:meth:`TerraformIndex.address_of`). Nothing is evaluated.
@@ -59,11 +61,22 @@ def number(value: HclValue) -> float | None:
 
 @dataclass(slots=True)
 class TerraformIndex:
-    """Resources, variable defaults and locals across every scanned Terraform file."""
+    """Resources, variable values and locals of one module instance.
+
+    ``prefix`` and ``suffix`` place an address in its instance, the way Terraform and
+    its users name it: ``module.api.`` for a called module, `` (var-file prod.tfvars)``
+    for a root module planned with that variable file.
+    """
 
     resources: dict[str, Resource] = field(default_factory=dict)
     variables: dict[str, HclValue] = field(default_factory=dict)
     locals: dict[str, HclValue] = field(default_factory=dict)
+    prefix: str = ""
+    suffix: str = ""
+
+    def qualify(self, address: str) -> str:
+        """``address`` inside this instance (``module.api.aws_api_gateway_rest_api.x``)."""
+        return f"{self.prefix}{address}{self.suffix}"
 
     def add(self, path: str, root: HclBlock) -> None:
         """Index the top-level blocks of one file."""

@@ -1,9 +1,11 @@
 """Dockerfile rules: final-stage user and health check, ADD, base image pinning, secrets.
 
 Only the final stage ships, so user and health check are judged there, following
-``FROM <earlier stage>`` chains: a stage built on another inherits its USER and
-HEALTHCHECK. Variables are expanded from ARG defaults and ENV values when they can
-be; a value that stays unknown is never reported as root.
+``FROM <earlier stage>`` chains (``FROM ${BASE}`` resolved through global ARGs): a
+stage built on another inherits its USER, HEALTHCHECK and ENV. Variables are expanded
+from ARG defaults and ENV values, inherited ones included, when they can be; a value
+that stays unknown is never reported as root. Findings point at the line that set
+the value, in whichever stage wrote it.
 """
 
 from __future__ import annotations
@@ -77,9 +79,20 @@ def _assignments(instruction: Instruction) -> list[tuple[str, str | None]]:
     return pairs
 
 
+def _global_defaults(dockerfile: Dockerfile) -> dict[str, str]:
+    return {k: v for i in dockerfile.global_args for k, v in _assignments(i) if v is not None}
+
+
 def _stage_variables(dockerfile: Dockerfile, stage: Stage, upto: int) -> dict[str, str]:
-    defaults = {k: v for i in dockerfile.global_args for k, v in _assignments(i) if v is not None}
-    variables: dict[str, str] = {}
+    """Variables in force at line ``upto`` of ``stage``.
+
+    A stage built ``FROM`` an earlier stage starts with that stage's ENV (the image
+    config carries it); ARG values do not cross stages, but an ARG redeclared without a
+    value takes the global default.
+    """
+    defaults = _global_defaults(dockerfile)
+    parent = _parent(dockerfile, stage)
+    variables = _environment(dockerfile, parent) if parent is not None else {}
     for instruction in stage.instructions:
         if instruction.line >= upto:
             break
@@ -92,12 +105,31 @@ def _stage_variables(dockerfile: Dockerfile, stage: Stage, upto: int) -> dict[st
     return variables
 
 
+def _environment(dockerfile: Dockerfile, stage: Stage) -> dict[str, str]:
+    """The ENV a stage's image ends with (its parents' included), for a child stage."""
+    variables = _stage_variables(dockerfile, stage, upto=10**12)
+    names = {k for i in _chain(dockerfile, stage) for k, _ in _env_assignments(i)}
+    return {k: v for k, v in variables.items() if k in names}
+
+
+def _chain(dockerfile: Dockerfile, stage: Stage) -> Iterator[Instruction]:
+    current: Stage | None = stage
+    while current is not None:
+        yield from current.instructions
+        current = _parent(dockerfile, current)
+
+
+def _env_assignments(instruction: Instruction) -> list[tuple[str, str | None]]:
+    return _assignments(instruction) if instruction.keyword == "ENV" else []
+
+
 def _last(stage: Stage, keyword: str) -> Instruction | None:
     return next((i for i in reversed(stage.instructions) if i.keyword == keyword), None)
 
 
 def _parent(dockerfile: Dockerfile, stage: Stage) -> Stage | None:
-    name = stage.image.lower()
+    """The earlier stage ``stage`` is built on (``FROM build``, ``FROM ${BASE}``), if any."""
+    name = expand(stage.image, _global_defaults(dockerfile)).lower()
     earlier = (s for s in reversed(dockerfile.stages[: stage.index]) if s.name == name)
     return next(earlier, None)
 
@@ -166,8 +198,7 @@ def _add_findings(path: str, stage: Stage) -> Iterator[Finding]:
 def _from_findings(
     path: str, dockerfile: Dockerfile, stage: Stage, *, require_digest: bool
 ) -> Iterator[Finding]:
-    defaults = {k: v for i in dockerfile.global_args for k, v in _assignments(i) if v is not None}
-    image = expand(stage.image, defaults)
+    image = expand(stage.image, _global_defaults(dockerfile))
     is_stage = _parent(dockerfile, stage) is not None
     if is_stage or image.lower() == "scratch" or "$" in image or not image:
         return
