@@ -6,7 +6,6 @@ is never copied. Budgets bound what decompression may produce.
 
 from __future__ import annotations
 
-import io
 import tarfile
 import zlib
 from dataclasses import dataclass
@@ -14,7 +13,7 @@ from dataclasses import dataclass
 from mlgate.formats.decompress import Codec, DecompressError, Inflated, inflate
 from mlgate.formats.limits import UnpackBudget
 from mlgate.formats.sniff import Format
-from mlgate.formats.span import Span
+from mlgate.formats.span import Span, SpanFile
 from mlgate.formats.zipread import FLAG_ENCRYPTED, ZipEntry
 
 __all__ = [
@@ -113,34 +112,6 @@ class TarMember:
     data: Span
 
 
-class _SpanFile(io.RawIOBase):
-    """A read-only, seekable file over a span, so ``tarfile`` reads headers in place."""
-
-    def __init__(self, span: Span) -> None:
-        self._span = span
-        self._pos = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self._pos
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self._span.size}[whence]
-        self._pos = max(0, base + offset)
-        return self._pos
-
-    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]  # RawIOBase takes any buffer
-        chunk = self._span.read(self._pos, len(buffer))
-        buffer[: len(chunk)] = chunk
-        self._pos += len(chunk)
-        return len(chunk)
-
-
 def read_tar(span: Span, budget: UnpackBudget) -> list[TarMember]:
     """The regular files of an uncompressed tar archive.
 
@@ -149,7 +120,7 @@ def read_tar(span: Span, budget: UnpackBudget) -> list[TarMember]:
     """
     members: list[TarMember] = []
     try:
-        with tarfile.open(fileobj=_SpanFile(span), mode="r:") as archive:
+        with tarfile.open(fileobj=SpanFile(span), mode="r:") as archive:
             for info in archive:
                 budget.add_member()
                 if info.isfile() and not info.issparse():

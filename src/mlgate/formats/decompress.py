@@ -1,7 +1,9 @@
 """Bounded streaming decompression of gzip, bz2, xz, lzma, zlib, raw deflate and LZ4 frames.
 
 Output is produced in chunks and accounted against an :class:`UnpackBudget` as it
-grows, so a bomb stops at the limit instead of filling memory.
+grows, so a bomb stops at the limit instead of filling memory. LZ4 goes through the C
+``lz4`` package when it is installed (the ``artifacts`` extra) and through the
+tolerant pure-Python decoder otherwise, or when the C decoder refuses a stream.
 """
 
 from __future__ import annotations
@@ -57,6 +59,11 @@ def _make(codec: Codec, head: bytes) -> tuple[_Decompressor, int]:
         return lzma.LZMADecompressor(lzma.FORMAT_XZ), 0
     if codec == "lzma":
         return lzma.LZMADecompressor(lzma.FORMAT_ALONE), 0
+    if codec == "lz4":
+        decoder = _lz4_frame_decompressor()
+        if decoder is None:
+            raise DecompressError("no C LZ4 decoder installed")
+        return decoder, 0
     return _zip_lzma(head)
 
 
@@ -91,6 +98,10 @@ def inflate(span: Span, codec: Codec, budget: UnpackBudget) -> Inflated:
     """
     if codec == "lz4":
         return _inflate_lz4(span, budget)
+    return _inflate_streams(span, codec, budget)
+
+
+def _inflate_streams(span: Span, codec: Codec, budget: UnpackBudget) -> Inflated:
     out = bytearray()
     pos, members = 0, 0
     while pos < span.size:
@@ -101,12 +112,34 @@ def inflate(span: Span, codec: Codec, budget: UnpackBudget) -> Inflated:
         if not complete:
             return Inflated(bytes(out), used, complete=False, members=0)
         members, pos = members + 1, used
-        if codec not in ("gzip", "bzip2", "xz"):
+        if codec not in ("gzip", "bzip2", "xz", "lz4"):
             break
     return Inflated(bytes(out), pos, complete=members > 0, members=members)
 
 
 def _inflate_lz4(span: Span, budget: UnpackBudget) -> Inflated:
+    """LZ4 frames through the C decoder when installed, else (or on refusal) in Python."""
+    if _lz4_frame_decompressor() is not None:
+        before = budget.total_bytes
+        try:
+            return _inflate_streams(span, "lz4", budget)
+        except DecompressError:
+            # The C decoder verifies checksums before it returns a block; the loader
+            # streams blocks to pickle first, so the tolerant decoder reads on instead.
+            budget.total_bytes = before
+    return _inflate_lz4_python(span, budget)
+
+
+def _lz4_frame_decompressor() -> _Decompressor | None:
+    try:
+        from lz4.frame import LZ4FrameDecompressor  # type: ignore[import-untyped]  # optional C decoder, lazily; no type information
+    except ImportError:
+        return None
+    decoder: _Decompressor = LZ4FrameDecompressor()
+    return decoder
+
+
+def _inflate_lz4_python(span: Span, budget: UnpackBudget) -> Inflated:
     """LZ4 frames through the pure-Python decoder, accounted block by block."""
     accounted = 0
 
@@ -130,11 +163,18 @@ def _run(
     while not decoder.eof:
         feed, pos = _next_feed(decoder, span, pos)
         produced = _call(decoder, feed)
-        if not feed and not produced:
-            break  # out of input and nothing buffered: a truncated stream
+        if not feed and not produced and (pos >= span.size or not _needs_input(decoder)):
+            # Out of input (a truncated stream), or a decoder that makes no progress. lz4
+            # may return nothing for an empty feed and only then ask for more input.
+            break
         out += produced
         budget.add_bytes(len(produced), member_bytes=len(out) - start_len, consumed=pos)
-    return (pos - len(decoder.unused_data) if decoder.eof else pos), decoder.eof
+    # lz4 leaves ``unused_data`` None when the frame used all of its input.
+    return (pos - len(decoder.unused_data or b"") if decoder.eof else pos), decoder.eof
+
+
+def _needs_input(decoder: _Decompressor) -> bool:
+    return bool(getattr(decoder, "needs_input", True))
 
 
 def _next_feed(decoder: _Decompressor, span: Span, pos: int) -> tuple[bytes, int]:
@@ -144,7 +184,7 @@ def _next_feed(decoder: _Decompressor, span: Span, pos: int) -> tuple[bytes, int
     and want nothing new while ``needs_input`` is false.
     """
     tail: bytes = getattr(decoder, "unconsumed_tail", b"")
-    if tail or not getattr(decoder, "needs_input", True) or pos >= span.size:
+    if tail or not _needs_input(decoder) or pos >= span.size:
         return tail, pos
     chunk = span.read(pos, _CHUNK)
     return chunk, pos + len(chunk)
@@ -153,5 +193,5 @@ def _next_feed(decoder: _Decompressor, span: Span, pos: int) -> tuple[bytes, int
 def _call(decoder: _Decompressor, feed: bytes) -> bytes:
     try:
         return decoder.decompress(feed, _CHUNK)
-    except (OSError, ValueError, EOFError, lzma.LZMAError, zlib.error) as error:
+    except (OSError, ValueError, EOFError, RuntimeError, lzma.LZMAError, zlib.error) as error:
         raise DecompressError(str(error) or type(error).__name__) from None

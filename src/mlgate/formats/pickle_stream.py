@@ -66,6 +66,16 @@ def scan_pickles(
         if stop_after is not None and state.complete >= stop_after:
             state.trailing = TrailingData(offset=pos, length=stop - pos, message="not scanned")
             break
+        if state.runs >= budget.limits.max_pickles:
+            # Millions of tiny pickles would otherwise cost a record each, unbounded.
+            state.limit = LimitHit(
+                offset=pos,
+                what="pickles per stream",
+                limit=budget.limits.max_pickles,
+                actual=state.runs + 1,
+            )
+            break
+        state.runs += 1
         machine = Machine(data, start=pos, end=stop, budget=budget, inline_arrays=inline_arrays)
         failed_at = _run_one(machine, state, stop)
         if failed_at is None:
@@ -94,6 +104,7 @@ class _StreamState:
         self.limit: LimitHit | None = None
         self.complete = 0
         self.resyncs = 0
+        self.runs = 0
 
     def report(self) -> StreamReport:
         return StreamReport(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 
 from mlgate.formats.pickle_machine import Blob
@@ -37,3 +38,36 @@ class Span:
     def tobytes(self) -> bytes:
         """A copy of the whole span (only for members known to be small)."""
         return bytes(self.blob[self.start : self.end])
+
+
+class SpanFile(io.RawIOBase):
+    """A read-only, seekable file over a span, for readers that want a file (tar, 7z)."""
+
+    def __init__(self, span: Span) -> None:
+        self._span = span
+        self._pos = 0
+
+    def readable(self) -> bool:
+        """Always: the span is there to be read."""
+        return True
+
+    def seekable(self) -> bool:
+        """Always: a span is random access."""
+        return True
+
+    def tell(self) -> int:
+        """The current position."""
+        return self._pos
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        """Move like a file; positions past the end read nothing."""
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self._span.size}[whence]
+        self._pos = max(0, base + offset)
+        return self._pos
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]  # RawIOBase takes any buffer
+        """Fill ``buffer`` from the current position; 0 at the end."""
+        chunk = self._span.read(self._pos, len(buffer))
+        buffer[: len(chunk)] = chunk
+        self._pos += len(chunk)
+        return len(chunk)

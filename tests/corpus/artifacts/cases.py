@@ -1,7 +1,9 @@
 """Labelled artifacts corpus: payloads per technique family, and benign framework files.
 
-Every case is generated (no checked-in binaries); benign cases include files the real
-numpy, pandas, scikit-learn and joblib write at run time. Payload arguments are harmless
+Payloads are generated; benign cases include files the real numpy, pandas, scikit-learn
+and joblib write at run time, and the only checked-in binaries: small files torch,
+xgboost and lightgbm wrote (``real/``, see scripts/make_real_benign.py), since the test
+environment does not install those libraries. Payload arguments are harmless
 (``"true"``) and nothing here is ever loaded. A malicious case counts as detected when
 the scan of its file yields a blocking finding (high or critical) or an error; a
 benign case is a false positive when it yields any finding of medium or above, or an
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from builders import archives as zb
 from builders import benign_pickles as bp
@@ -307,6 +310,21 @@ def benign_cases() -> Iterator[Case]:
     yield from _benign_misc()
     for made in real_artifacts():
         yield Case(made.family, made.name, made.filename, made.data, False)
+    yield from committed_real_cases()
+
+
+# Files torch, xgboost and lightgbm wrote (scripts/make_real_benign.py): the test
+# environment does not install them, so their bytes are committed, never loaded.
+REAL_DIR = Path(__file__).resolve().parent / "real"
+_REAL_FAMILIES = {"torch": "real-torch", "xgb": "real-xgboost", "lgbm": "real-lightgbm"}
+
+
+def committed_real_cases() -> Iterator[Case]:
+    """The committed files of real libraries, named as their writer named them."""
+    for path in sorted(REAL_DIR.iterdir()):
+        family = _REAL_FAMILIES.get(path.name.split("-", 1)[0])
+        if family is not None:
+            yield Case(family, path.stem, path.name, path.read_bytes(), False)
 
 
 def _benign_torch() -> Iterator[Case]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from corpus.artifacts.cases import Case, benign_cases, malicious_cases
+from corpus.artifacts.container_cases import container_cases
 from corpus.artifacts.format_cases import format_cases
 from mlgate.checks.artifacts.check import ArtifactsConfig, scan_file
 from mlgate.core.finding import Severity
@@ -45,7 +46,7 @@ def is_flagged(case: Case, workdir: Path) -> bool:
 def score_all(workdir: Path) -> list[FamilyScore]:
     """Scores of every family, payload families first."""
     results: dict[tuple[str, bool], list[tuple[str, bool]]] = defaultdict(list)
-    for case in (*malicious_cases(), *benign_cases(), *format_cases()):
+    for case in (*malicious_cases(), *benign_cases(), *format_cases(), *container_cases()):
         results[(case.family, case.malicious)].append((case.name, is_flagged(case, workdir)))
     scores = []
     for (family, malicious), outcomes in sorted(

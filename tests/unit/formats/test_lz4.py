@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import random
 
+import lz4.frame  # type: ignore[import-untyped]  # lz4 ships no type information
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hst
@@ -158,3 +160,33 @@ def test_corrupted_frames_raise_only_declared_errors(data: bytes, flip: int) -> 
     frame[flip % len(frame)] ^= 0x5A
     with contextlib.suppress(Lz4Error):
         _decode(bytes(frame))
+
+
+def test_c_decoder_and_python_decoder_agree_on_what_lz4_frame_writes() -> None:
+    data = bytes(range(256)) * 512 + b"tail"
+    frames = lz4.frame.compress(data, block_linked=True) + lz4.frame.compress(b"second")
+    budget = UnpackBudget(ContainerLimits())
+    fast = unwrap(Span.of(frames), Format.LZ4, budget)
+    python = decode_frames(Span.of(frames), lambda produced, consumed: None)
+    assert fast.data.tobytes() == python.data == data + b"second"
+    assert (fast.trailing, fast.complete, budget.total_bytes) == (0, True, len(data) + 6)
+
+
+def test_c_decoder_reads_on_when_an_empty_feed_yields_nothing() -> None:
+    # 6 MiB of low-entropy bytes in 4 MiB blocks: after exactly 4 MiB of output the C
+    # decoder answers an empty feed with nothing and only then asks for more input.
+    low_entropy = bytes.maketrans(bytes(range(256)), bytes(i % 6 for i in range(256)))
+    data = random.Random(0).randbytes(6 * MIB).translate(low_entropy)  # noqa: S311  # seeded test data
+    frame = lz4.frame.compress(data, block_size=lz4.frame.BLOCKSIZE_MAX4MB)
+    inner = unwrap(Span.of(frame), Format.LZ4, UnpackBudget(ContainerLimits()))
+    assert inner.complete
+    assert inner.data.tobytes() == lz4.frame.decompress(frame)
+
+
+def test_a_bad_content_checksum_falls_back_to_the_tolerant_decoder() -> None:
+    frame = bytearray(zb.lz4_frame(b"payload " * 100))
+    frame[-1] ^= 0xFF  # the content checksum: the loader has streamed every block by then
+    budget = UnpackBudget(ContainerLimits())
+    inner = unwrap(Span.of(bytes(frame)), Format.LZ4, budget)
+    assert inner.data.tobytes() == b"payload " * 100
+    assert budget.total_bytes == 800

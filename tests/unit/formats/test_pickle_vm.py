@@ -131,6 +131,23 @@ def test_opcode_budget_is_recorded_as_a_limit() -> None:
     assert report.limit == LimitHit(offset=51, what="pickle opcodes", limit=50, actual=51)
 
 
+def test_pickle_count_budget_is_recorded_as_a_limit() -> None:
+    one = pickle.dumps([1, 2], protocol=2)
+    report = scan_pickles(
+        one * 3 + pk.call_global("os", "system"), limits=PickleLimits(max_pickles=3)
+    )
+    assert report.complete_count == 3
+    assert report.limit == LimitHit(
+        offset=3 * len(one), what="pickles per stream", limit=3, actual=4
+    )
+
+
+def test_pickle_count_budget_admits_exactly_the_limit() -> None:
+    one = pickle.dumps([1, 2], protocol=2)
+    report = scan_pickles(one * 3, limits=PickleLimits(max_pickles=3))
+    assert (report.complete_count, report.limit) == (3, None)
+
+
 def test_joblib_array_bytes_are_stepped_over() -> None:
     report = scan_pickles(bp.joblib_arrays(2), inline_arrays=True)
     assert report.complete_count == 1

@@ -1,8 +1,10 @@
 """The ``artifacts`` check: unsafe-deserialization payloads in model files, never loaded.
 
 Every selected file is sniffed by content and recursed into (zip in both views, tar,
-compressed wrappers, npy object arrays); every pickle found is evaluated by the symbolic
-machine of :mod:`mlgate.formats`. A global outside the active framework allowlists
+7z, compressed wrappers, npy object arrays); every pickle found is evaluated by the
+symbolic machine of :mod:`mlgate.formats`. Keras configs (``.keras``, legacy ``.h5``,
+``keras_metadata.pb``), TensorFlow SavedModel graphs, ONNX, safetensors and GGUF are
+read as structure. A global outside the active framework allowlists
 blocks (ART001), graded critical by the denylist (ART002) or when computed (ART003).
 One hostile file never stops the scan: its failure is an error for that file only.
 """
@@ -47,6 +49,9 @@ class ArtifactsConfig(CheckConfig):
     max_depth: int = Field(default=8, ge=1, description="Deepest container nesting.")
     max_members: int = Field(default=100_000, gt=0, description="Most members per file.")
     max_opcodes: int = Field(default=20_000_000, gt=0, description="Pickle opcodes per blob.")
+    max_pickles: int = Field(
+        default=10_000, gt=0, description="Pickles per blob (back to back) before an error."
+    )
     onnx_domains: list[str] = Field(
         default_factory=lambda: ["ai.onnx", "ai.onnx.ml"],
         description="ONNX operator domains allowed besides the default one (e.g. add "
@@ -72,9 +77,11 @@ class ArtifactsConfig(CheckConfig):
         """The scan settings these options describe."""
         return Settings(
             allowlist=active_allowlist(self.frameworks, self.allow_globals),
+            torchscript=Framework.TORCH in self.frameworks,
             onnx_domains=frozenset({"", *self.onnx_domains}),
             pickle_limits=PickleLimits(
                 max_opcodes=self.max_opcodes,
+                max_pickles=self.max_pickles,
                 max_seconds=self.max_seconds_per_file,
                 max_resyncs=self.max_resyncs,
             ),

@@ -15,6 +15,8 @@ class Settings:
     """What one scan needs from the check's configuration."""
 
     allowlist: frozenset[str]
+    # Admit TorchScript's own globals inside TorchScript archives (the torch allowlist).
+    torchscript: bool = True
     onnx_domains: frozenset[str] = frozenset({"", "ai.onnx", "ai.onnx.ml"})
     pickle_limits: PickleLimits = field(default_factory=lambda: PickleLimits(max_resyncs=64))
     container_limits: ContainerLimits = field(default_factory=ContainerLimits)
@@ -51,6 +53,8 @@ class FileScan:
         self.errors: list[str] = []
         self.skipped: list[SkippedInput] = []
         self.examined = True
+        # Member-name prefixes of TorchScript archives met so far in this file.
+        self.torchscript_roots: list[str] = []
 
     def add(
         self,
@@ -85,6 +89,10 @@ class FileScan:
                 properties=detail.properties,
             )
         )
+
+    def in_torchscript(self, member: str | None) -> bool:
+        """Whether ``member`` lies inside a TorchScript archive of this file."""
+        return member is not None and any(member.startswith(r) for r in self.torchscript_roots)
 
     def error(self, member: str | None, message: str) -> None:
         """Record that part of this file could not be examined (the gate errors)."""

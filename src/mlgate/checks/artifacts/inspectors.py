@@ -1,4 +1,4 @@
-"""Findings for formats that hold no pickle: safetensors, Keras v3, ONNX, GGUF, HDF5.
+"""Findings for formats that hold no pickle: safetensors, Keras, ONNX, GGUF, HDF5, SavedModel.
 
 Each inspector reads structure through a reader of :mod:`mlgate.formats` and turns
 what it reaches outside the model into findings. Sniffing is a guess for formats
@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import PurePosixPath, PureWindowsPath
 
 from mlgate.checks.artifacts.findings import Detail, FileScan
+from mlgate.checks.artifacts.policies.tf_ops import FILE_OPS, PYTHON_OPS
 from mlgate.checks.artifacts.rules import (
     GGUF_TEMPLATE_CODE,
     KERAS_FOREIGN_OBJECT,
@@ -18,22 +19,27 @@ from mlgate.checks.artifacts.rules import (
     ONNX_CUSTOM_DOMAIN,
     ONNX_EXTERNAL_ESCAPE,
     SAFETENSORS_INVALID,
+    TF_FILE_OP,
+    TF_PYTHON_OP,
     UNREADABLE,
 )
 from mlgate.formats.gguf import GgufError, read_gguf
+from mlgate.formats.hdf5 import Hdf5Error, read_root_attributes
 from mlgate.formats.jinja_reach import find_reaches
 from mlgate.formats.keras import KERAS_WEIGHTS, KerasError, read_keras_config
 from mlgate.formats.onnx import OnnxError, OnnxModel, read_onnx
 from mlgate.formats.safetensors import SafetensorsError, read_safetensors_header
+from mlgate.formats.saved_model import (
+    SavedModelError,
+    read_keras_metadata,
+    read_saved_model_ops,
+    read_saved_model_text_ops,
+)
 from mlgate.formats.span import Span
 
-HDF5_REASON = (
-    "HDF5 is recognised but not inspected yet: a legacy Keras .h5 model_config may hold "
-    "Lambda layers"
-)
-SAVED_MODEL_REASON = (
-    "TensorFlow SavedModel graphs are recognised but not inspected yet (PyFunc, file I/O ops)"
-)
+# Root attributes where legacy Keras (``save_format="h5"``) keeps JSON configs.
+KERAS_H5_CONFIGS = ("model_config", "training_config")
+MAX_GRAPH_TEXT = 512 * 1024 * 1024
 _TEMPLATE_KEY = "tokenizer.chat_template"
 
 
@@ -69,31 +75,46 @@ def inspect_safetensors(scan: FileScan, span: Span, member: str | None) -> None:
 
 def inspect_keras_config(scan: FileScan, span: Span, member: str) -> None:
     """ART060 for Lambda layers, ART061 for objects outside the Keras namespaces."""
+    _judge_keras_json(scan, span.tobytes(), member, "config")
+
+
+def _judge_keras_json(scan: FileScan, raw: bytes, member: str | None, source: str) -> None:
     try:
-        reaches = read_keras_config(span.tobytes())
+        reaches = read_keras_config(raw)
     except KerasError as error:
-        _unreadable(scan, member, str(error))
+        _unreadable(scan, member, str(error) if source == "config" else f"{source}: {error}")
         return
     for reach in reaches:
         if reach.kind == "lambda":
             message = f"Keras Lambda layer at {reach.path}: its bytecode runs when loaded"
-            scan.add(KERAS_LAMBDA, member=member, offset=None, message=message, subject=reach.path)
+            scan.add(KERAS_LAMBDA, member=member, offset=None, message=message,
+                     subject=reach.path)  # fmt: skip
         else:
-            message = f"Keras config at {reach.path} names {reach.value} ({reach.kind})"
-            scan.add(
-                KERAS_FOREIGN_OBJECT,
-                member=member,
-                offset=None,
-                message=message,
-                subject=reach.value,
-            )
+            message = f"Keras {source} at {reach.path} names {reach.value} ({reach.kind})"
+            scan.add(KERAS_FOREIGN_OBJECT, member=member, offset=None, message=message,
+                     subject=reach.value)  # fmt: skip
 
 
-def inspect_hdf5(scan: FileScan, member: str | None) -> None:
-    """HDF5 is not read: say so, except for Keras v3 weights (data only)."""
+def inspect_hdf5(scan: FileScan, span: Span, member: str | None) -> None:
+    """ART060/ART061 for the Keras configs in an HDF5 file's root attributes.
+
+    Keras v3 weights members hold data only. A config that cannot be read, or root
+    attributes kept where this reader does not look, leave the file an error.
+    """
     if member is not None and member.endswith(KERAS_WEIGHTS):
         return
-    scan.skip(member, HDF5_REASON)
+    try:
+        attributes = read_root_attributes(span)
+    except Hdf5Error as error:
+        _unreadable(scan, member, f"HDF5 unreadable: {error}")
+        return
+    for name in KERAS_H5_CONFIGS:
+        if name in attributes.unreadable:
+            _unreadable(scan, member, f"HDF5 attribute {name}: {attributes.unreadable[name]}")
+        elif name in attributes.strings:
+            _judge_keras_json(scan, attributes.strings[name], member, name)
+    if attributes.dense and not attributes.strings.keys() & set(KERAS_H5_CONFIGS):
+        _unreadable(scan, member, "HDF5 root attributes in dense storage are not read")
 
 
 def inspect_onnx(scan: FileScan, span: Span, member: str | None) -> None:
@@ -162,3 +183,44 @@ def inspect_gguf(scan: FileScan, span: Span, member: str | None) -> None:
                 subject=value.key,
                 detail=Detail(evidence=constructs),
             )
+
+
+def inspect_saved_model(scan: FileScan, span: Span, member: str | None) -> None:
+    """ART090 for Python-function ops, ART091 for file ops, in graphs and functions.
+
+    Offsets count bytes of the binary graph, characters of the text one.
+    """
+    if PurePosixPath(member or scan.path).suffix == ".pbtxt":
+        if span.size > MAX_GRAPH_TEXT:
+            _unreadable(scan, member, f"SavedModel text over {MAX_GRAPH_TEXT} bytes")
+            return
+        uses, origin = read_saved_model_text_ops(span.tobytes().decode("utf-8", "replace")), 0
+    else:
+        try:
+            uses, origin = read_saved_model_ops(span), span.start
+        except SavedModelError as error:
+            _unreadable(scan, member, str(error))
+            return
+    for use in uses:
+        where = f"node {use.node!r}" + (f" of function {use.function!r}" if use.function else "")
+        properties = (("op", use.op), ("node", use.node), ("function", use.function or ""))
+        if use.op in PYTHON_OPS:
+            rule, message = TF_PYTHON_OP, f"{use.op} at {where} calls back into Python"
+        elif use.op in FILE_OPS:
+            rule, message = TF_FILE_OP, f"{use.op} at {where} {FILE_OPS[use.op]}"
+        else:
+            continue
+        scan.add(rule, member=member, offset=use.offset - origin, message=message,
+                 subject=f"{use.function or ''}/{use.node}:{use.op}",
+                 detail=Detail(properties=properties))  # fmt: skip
+
+
+def inspect_keras_metadata(scan: FileScan, span: Span, member: str | None) -> None:
+    """ART060/ART061 for the layer configs a Keras SavedModel revives on load."""
+    try:
+        documents = read_keras_metadata(span)
+    except SavedModelError as error:
+        _unreadable(scan, member, str(error))
+        return
+    for document in documents:
+        _judge_keras_json(scan, document.json, member, "metadata")

@@ -151,6 +151,26 @@ GGUF_TEMPLATE_CODE = Rule(
     "sandboxed Jinja environment.",
     cwe=(1336, 94),
 )
+TF_PYTHON_OP = Rule(
+    id="ART090",
+    slug="savedmodel-python-op",
+    severity=Severity.CRITICAL,
+    summary="A TensorFlow SavedModel graph calls back into Python (PyFunc, EagerPyFunc, "
+    "PyFuncStateless): whatever function the loading process registers runs.",
+    remediation="Re-export the model without tf.py_function / tf.numpy_function, or "
+    "convert it to ONNX.",
+    cwe=(94,),
+)
+TF_FILE_OP = Rule(
+    id="ART091",
+    slug="savedmodel-file-op",
+    severity=Severity.HIGH,
+    summary="A TensorFlow SavedModel graph reads, writes or lists files (ReadFile, "
+    "WriteFile, MatchingFiles...) at paths the graph chooses.",
+    remediation="Serve graphs without file ops; feed data through the signature's inputs. "
+    "If the op is expected, waive this finding for this artifact.",
+    cwe=(73,),
+)
 
 RULES: tuple[Rule, ...] = (
     GLOBAL_NOT_ALLOWLISTED,
@@ -169,4 +189,6 @@ RULES: tuple[Rule, ...] = (
     ONNX_CUSTOM_DOMAIN,
     ONNX_EXTERNAL_ESCAPE,
     GGUF_TEMPLATE_CODE,
+    TF_PYTHON_OP,
+    TF_FILE_OP,
 )

@@ -31,6 +31,7 @@ from mlgate.formats.keras import is_keras_archive
 from mlgate.formats.limits import FileBudgetError
 from mlgate.formats.npy import NpyError, read_npy_header
 from mlgate.formats.pickle_stream import scan_pickles
+from mlgate.formats.sevenzip import SevenZipError, read_7z
 from mlgate.formats.sniff import (
     COMPRESSED,
     HEAD_SIZE,
@@ -65,25 +66,29 @@ EXPECTED: dict[str, frozenset[Format]] = {
     ".gguf": frozenset({Format.GGUF}),
     ".zip": frozenset({Format.ZIP}),
     ".tar": frozenset({Format.TAR}),
+    ".7z": frozenset({Format.SEVEN_ZIP}),
 }
 _TENSOR_MEMBER = re.compile(r"(?:.*/)?data/[^/]+")
 # A finding about a zip member's headers points into the enclosing archive.
 _HEADER_OFFSET = Detail(properties=(("offset_base", "container"),))
 _TORCH_LEGACY_PICKLES = 5
+_HDF5_SUFFIXES = frozenset({".h5", ".hdf5"})
+TORCHSCRIPT_CODE_REASON = (
+    "TorchScript code is not inspected: torch.jit.load compiles it and runs its ops"
+)
 
 
 def scan_path(scan: FileScan, path: Path) -> bool:
     """Scan one file; ``False`` when it is not an artifact at all (nothing examined)."""
     suffix = path.suffix.lower()
-    if path.name == "saved_model.pb":
-        scan.skip(None, inspectors.SAVED_MODEL_REASON)
-        scan.examined = False
-        return True
     with path.open("rb") as handle:
         if path.stat().st_size == 0:
             return suffix in EXPECTED
         with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
             span = Span(mapped, 0, len(mapped))
+            if path.name in _BY_NAME:
+                _BY_NAME[path.name](scan, span, None)
+                return True
             found = sniff(mapped)
             if found is Format.UNKNOWN and suffix not in EXPECTED:
                 return False
@@ -133,29 +138,48 @@ def _visit(scan: FileScan, span: Span, member: str | None, depth: int, *, strict
         raise ResourceLimitError(
             "archive depth", limit=scan.settings.container_limits.max_depth, actual=depth
         )
+    by_name = _BY_NAME.get(PurePosixPath(member).name) if member is not None else None
+    if by_name is not None:
+        # SavedModel protobufs have no magic bytes (they even sniff as ONNX): names decide.
+        by_name(scan, span, member)
+        return
     found = sniff(span.blob, span.start, span.end)
+    if found is Format.UNKNOWN and _named_hdf5(scan, member):
+        # HDF5 may sit behind a user block of any power-of-two size: h5py still opens it.
+        found = Format.HDF5
     if found is Format.ZIP:
         _visit_zip(scan, span, member, depth)
         _visit_prefix(scan, span, member)
     elif found is Format.TAR:
-        for item in read_tar(span, scan.budget):
-            _visit_guarded(
-                scan,
-                item.data,
-                _join(member, item.name),
-                depth + 1,
-                strict=_is_strict(item.name, item.data),
-            )
+        items = [(item.name, item.data) for item in read_tar(span, scan.budget)]
+        _visit_members(scan, items, member, depth)
+    elif found is Format.SEVEN_ZIP:
+        _visit_7z(scan, span, member, depth)
     elif found in COMPRESSED:
         _visit_compressed(scan, span, member, depth, found, strict=strict)
     elif found in _INSPECTORS:
         _INSPECTORS[found](scan, span, member)
-    elif found is Format.HDF5:
-        inspectors.inspect_hdf5(scan, member)
-    elif found is Format.SEVEN_ZIP:
-        raise ContainerError("7z archives cannot be unpacked yet (needs a 7z reader)")
     elif found is Format.PICKLE or (found is Format.UNKNOWN and strict):
         scan_pickle_span(scan, span, member, strict=strict)
+
+
+def _visit_members(
+    scan: FileScan, items: list[tuple[str, Span]], member: str | None, depth: int
+) -> None:
+    """Members of a tar or 7z archive, each sniffed whatever its name."""
+    for name, data in items:
+        _visit_guarded(scan, data, _join(member, name), depth + 1, strict=_is_strict(name, data))
+
+
+def _visit_7z(scan: FileScan, span: Span, member: str | None, depth: int) -> None:
+    try:
+        listing = read_7z(span, scan.budget)
+    except SevenZipError as error:
+        raise ContainerError(str(error)) from None
+    _visit_members(scan, [(item.name, item.data) for item in listing.members], member, depth)
+    if listing.problem is not None:
+        # Reported after the members decoded before it, which were still scanned.
+        raise ContainerError(listing.problem)
 
 
 def _visit_prefix(scan: FileScan, span: Span, member: str | None) -> None:
@@ -163,6 +187,10 @@ def _visit_prefix(scan: FileScan, span: Span, member: str | None) -> None:
     head = span.head(HEAD_SIZE)
     if not head.startswith(b"PK") and looks_like_pickle(head, complete=span.size <= HEAD_SIZE):
         scan_pickle_span(scan, span, member, strict=True)
+
+
+def _named_hdf5(scan: FileScan, member: str | None) -> bool:
+    return PurePosixPath(member or scan.path).suffix.lower() in _HDF5_SUFFIXES
 
 
 def _join(parent: str | None, name: str) -> str:
@@ -189,6 +217,9 @@ def _visit_zip(scan: FileScan, span: Span, member: str | None, depth: int) -> No
         e.name[: -len("data.pkl")] for e in listing.entries if e.name.endswith("data.pkl")
     }
     keras = is_keras_archive({e.name for e in listing.entries})
+    for root in _torchscript_roots(listing.entries):
+        scan.torchscript_roots.append(_join(member, root))
+        scan.skip(_join(member, f"{root}code/"), TORCHSCRIPT_CODE_REASON)
     for entry in listing.entries:
         scan.budget.add_member()
         if keras and entry.name == "config.json":
@@ -199,6 +230,13 @@ def _visit_zip(scan: FileScan, span: Span, member: str | None, depth: int) -> No
             for root in tensor_roots
         )
         _visit_entry(scan, span, entry, _join(member, entry.name), depth, is_tensor=is_tensor)
+
+
+def _torchscript_roots(entries: tuple[ZipEntry, ...]) -> list[str]:
+    """Roots (``archive/``) of the TorchScript layout: constants.pkl beside code/."""
+    names = {e.name for e in entries}
+    roots = {n[: -len("constants.pkl")] for n in names if n.endswith("constants.pkl")}
+    return sorted(r for r in roots if any(n.startswith(f"{r}code/") for n in names))
 
 
 def _visit_entry(
@@ -275,6 +313,16 @@ _INSPECTORS: dict[Format, Callable[[FileScan, Span, str | None], None]] = {
     Format.SAFETENSORS: inspectors.inspect_safetensors,
     Format.ONNX: inspectors.inspect_onnx,
     Format.GGUF: inspectors.inspect_gguf,
+    Format.HDF5: inspectors.inspect_hdf5,
+}
+
+
+# TensorFlow loads the binary graph, or the text one when there is no binary; Keras
+# revives layers from keras_metadata.pb beside them.
+_BY_NAME: dict[str, Callable[[FileScan, Span, str | None], None]] = {
+    "saved_model.pb": inspectors.inspect_saved_model,
+    "saved_model.pbtxt": inspectors.inspect_saved_model,
+    "keras_metadata.pb": inspectors.inspect_keras_metadata,
 }
 
 

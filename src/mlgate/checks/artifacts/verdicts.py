@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
 from mlgate.checks.artifacts.findings import Detail, FileScan
+from mlgate.checks.artifacts.policies.allowlists import is_torchscript_global
 from mlgate.checks.artifacts.policies.denylist import danger_of
 from mlgate.checks.artifacts.rules import (
     BUILD_ON_GLOBAL,
@@ -57,6 +58,13 @@ def judge_global(
     if not computed and ref.qualname in scan.settings.allowlist:
         # The allowlist decides; the denylist's suffix matching only grades a block
         # (``numpy.random._pickle`` is not the ``_pickle`` module).
+        return
+    if (
+        not computed
+        and scan.settings.torchscript
+        and scan.in_torchscript(member)
+        and is_torchscript_global(ref.qualname)
+    ):
         return
     path = opcode_path(ref, calls, origin)
     properties = (("global", ref.qualname), ("opcode_path", path))

@@ -9,6 +9,7 @@ from pathlib import Path
 from builders import archives as zb
 from builders import benign_pickles as bp
 from builders import pickles as pk
+from corpus.artifacts.container_cases import seven_zip
 from mlgate.checks.artifacts import ArtifactsCheck, ArtifactsConfig
 from mlgate.core.check import CheckContext, CheckResult
 from mlgate.core.finding import ArtifactLocation
@@ -103,6 +104,15 @@ def test_one_hostile_file_never_stops_the_scan(tmp_path: Path) -> None:
     assert error.startswith("bomb.pkl: compression ratio: limit 200, reached 20")
 
 
+def test_more_pickles_than_allowed_is_an_error(tmp_path: Path) -> None:
+    one = pk.call_global("collections", "OrderedDict")
+    (tmp_path / "many.pkl").write_bytes(one * 4)
+    (tmp_path / "few.pkl").write_bytes(one * 2)
+    result = _run(tmp_path, max_pickles=3)
+    assert _summary(result) == [("ART040", "many.pkl", None, 3 * len(one))]
+    assert result.errors == ("many.pkl: pickles per stream: limit 3, reached 4",)
+
+
 def test_unsupported_container_is_an_error_not_a_pass(tmp_path: Path) -> None:
     (tmp_path / "m.7z").write_bytes(b"7z\xbc\xaf\x27\x1c\x00\x04" + bytes(32))
     result = _run(tmp_path)
@@ -113,3 +123,55 @@ def test_unsupported_container_is_an_error_not_a_pass(tmp_path: Path) -> None:
 def test_plain_files_are_not_artifacts(tmp_path: Path) -> None:
     (tmp_path / "README.md").write_text("# hi\n")
     assert (_run(tmp_path).inputs, _run(tmp_path).findings) == (0, ())
+
+
+def _torchscript(data_pkl: bytes, *, code: bool = True) -> bytes:
+    members = [
+        zb.Member(name="archive/data.pkl", data=data_pkl),
+        zb.Member(name="archive/constants.pkl", data=b"\x80\x02)."),
+    ]
+    if code:
+        members.append(zb.Member(name="archive/code/__torch__/net.py", data=b"class Net: ...\n"))
+    return zb.make_zip(members)
+
+
+def test_torchscript_classes_pass_only_inside_a_torchscript_archive(tmp_path: Path) -> None:
+    scripted = pk.call_global("__torch__.net", "Net")
+    (tmp_path / "scripted.pt").write_bytes(_torchscript(scripted))
+    (tmp_path / "plain.pt").write_bytes(_torchscript(scripted, code=False))
+    result = _run(tmp_path)
+    assert _summary(result) == [("ART001", "plain.pt", "archive/data.pkl", 2)]
+    assert [s.path for s in result.skipped] == ["scripted.pt!archive/code/"]
+
+
+def test_payloads_inside_torchscript_archives_still_block(tmp_path: Path) -> None:
+    (tmp_path / "scripted.pt").write_bytes(_torchscript(pk.call_global("os", "system")))
+    assert _summary(_run(tmp_path)) == [("ART002", "scripted.pt", "archive/data.pkl", 2)]
+
+
+def test_torchscript_globals_need_the_torch_allowlist(tmp_path: Path) -> None:
+    (tmp_path / "scripted.pt").write_bytes(_torchscript(pk.call_global("__torch__.net", "Net")))
+    result = _run(tmp_path, frameworks=["python"])
+    assert _summary(result) == [("ART001", "scripted.pt", "archive/data.pkl", 2)]
+
+
+def test_7z_members_are_scanned_and_a_broken_7z_stays_its_own_error(tmp_path: Path) -> None:
+    payload = seven_zip({"README.txt": b"weights\n", "blob.dat": pk.call_global("os", "system")})
+    (tmp_path / "a.7z").write_bytes(payload)
+    (tmp_path / "b.7z").write_bytes(payload[:40])
+    (tmp_path / "c.pkl").write_bytes(pk.call_global("os", "system"))
+    result = _run(tmp_path)
+    assert _summary(result) == [
+        ("ART002", "a.7z", "blob.dat", 2),
+        ("ART041", "b.7z", None, None),
+        ("ART002", "c.pkl", None, 2),
+    ]
+    (error,) = result.errors
+    assert error.startswith("b.7z: corrupt or unsupported 7z archive")
+
+
+def test_7z_bomb_is_a_resource_limit(tmp_path: Path) -> None:
+    (tmp_path / "bomb.7z").write_bytes(seven_zip({"zeros.bin": bytes(40 * 1024 * 1024)}))
+    result = _run(tmp_path)
+    assert _summary(result) == [("ART040", "bomb.7z", None, None)]
+    assert result.errors[0].startswith("bomb.7z: compression ratio: limit 200")

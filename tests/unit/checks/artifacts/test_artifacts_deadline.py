@@ -62,7 +62,9 @@ def test_a_slow_archive_is_one_error_and_the_next_file_is_scanned(tmp_path: Path
 
 
 def test_decompression_stops_at_the_deadline_inside_nested_members(tmp_path: Path) -> None:
-    inner = zb.lz4_frame(bytes(range(256)) * 4096, zb.Lz4Options(stored=True))  # 16 blocks
+    # 8 MiB in 128 blocks: the C decoder hands back 1 MiB per call, the budget's clock
+    # is read after each.
+    inner = zb.lz4_frame(bytes(range(256)) * 4096 * 8, zb.Lz4Options(stored=True))
     outer = zb.make_zip([zb.Member(name="model.joblib", data=inner)])
     (tmp_path / "m.zip").write_bytes(outer)
     scan = scan_file(tmp_path / "m.zip", "m.zip", _settings(Ticker(1.0), seconds=5.0))

@@ -7,9 +7,11 @@ from pathlib import Path
 
 from builders import archives as zb
 from builders import model_formats as mf
+from corpus.artifacts import keras_h5 as kh
+from corpus.artifacts import tf_graphs as tg
 from mlgate.checks.artifacts import ArtifactsCheck, ArtifactsConfig
 from mlgate.core.check import CheckContext, CheckResult
-from mlgate.core.finding import ArtifactLocation, SkippedInput
+from mlgate.core.finding import ArtifactLocation
 
 
 def _run(root: Path, **options: object) -> CheckResult:
@@ -105,14 +107,115 @@ def test_truncated_gguf_is_an_error_not_a_pass(tmp_path: Path) -> None:
     )
 
 
-def test_hdf5_and_saved_model_are_skipped_with_reasons(tmp_path: Path) -> None:
-    (tmp_path / "legacy.h5").write_bytes(b"\x89HDF\r\n\x1a\n" + bytes(64))
-    (tmp_path / "saved_model.pb").write_bytes(b"\x08\x01\x12\x00")
-    result = _run(tmp_path)
-    assert (result.findings, result.inputs) == ((), 1)
-    assert [s.path for s in result.skipped] == ["legacy.h5", "saved_model.pb"]
-    assert result.skipped[1] == SkippedInput(
-        path="saved_model.pb",
-        reason="TensorFlow SavedModel graphs are recognised but not inspected yet "
-        "(PyFunc, file I/O ops)",
+def test_saved_model_python_and_file_ops_are_found_in_graph_and_library(tmp_path: Path) -> None:
+    data = tg.saved_model(
+        nodes=(*tg.BENIGN_NODES, ("leak", "ReadFile")),
+        functions={**tg.BENIGN_FUNCTIONS, "__inference_hook_5": (("cb", "EagerPyFunc"),)},
     )
+    model = tmp_path / "export" / "1"
+    model.mkdir(parents=True)
+    (model / "saved_model.pb").write_bytes(data)
+    result = _run(tmp_path)
+    leak = data.index(tg.node_def("leak", "ReadFile")) - 2
+    hook = data.index(tg.node_def("cb", "EagerPyFunc")) - 2
+    assert _summary(result) == [
+        ("ART091", "export/1/saved_model.pb", None, leak),
+        ("ART090", "export/1/saved_model.pb", None, hook),
+    ]
+    assert result.findings[1].message == (
+        "EagerPyFunc at node 'cb' of function '__inference_hook_5' calls back into Python"
+    )
+    assert (result.errors, result.skipped, result.inputs) == ((), (), 1)
+
+
+def test_ordinary_saved_model_is_quiet(tmp_path: Path) -> None:
+    data = tg.saved_model(nodes=tg.BENIGN_NODES, functions=tg.BENIGN_FUNCTIONS)
+    (tmp_path / "saved_model.pb").write_bytes(data)
+    result = _run(tmp_path)
+    assert (result.findings, result.errors, result.inputs) == ((), (), 1)
+
+
+def test_saved_model_inside_an_archive_is_read_by_its_name(tmp_path: Path) -> None:
+    data = tg.saved_model(nodes=(("w", "WriteFile"),))
+    archive = zb.make_zip([zb.Member(name="model/saved_model.pb", data=data, deflate=True)])
+    (tmp_path / "bundle.zip").write_bytes(archive)
+    offset = data.index(tg.node_def("w", "WriteFile")) - 2
+    assert _summary(_run(tmp_path)) == [("ART091", "bundle.zip", "model/saved_model.pb", offset)]
+
+
+def test_unreadable_saved_model_is_an_error_not_a_pass(tmp_path: Path) -> None:
+    (tmp_path / "saved_model.pb").write_bytes(b"\x08\x01\x12\x7f\x00")
+    result = _run(tmp_path)
+    assert _summary(result) == [("ART041", "saved_model.pb", None, None)]
+    assert len(result.errors) == 1
+
+
+def test_legacy_keras_h5_lambda_and_foreign_objects_are_found(tmp_path: Path) -> None:
+    layers = [kh.legacy_layer("Dense", "d"), kh.legacy_lambda()]
+    training = {"loss": {"module": "evil_losses", "class_name": "Steal", "config": {}}}
+    (tmp_path / "model.h5").write_bytes(kh.keras_h5(layers, training=training))
+    result = _run(tmp_path)
+    assert _summary(result) == [
+        ("ART060", "model.h5", None, None),
+        ("ART061", "model.h5", None, None),
+    ]
+    assert [f.message for f in result.findings] == [
+        "Keras Lambda layer at $.config.layers[1]: its bytecode runs when loaded",
+        "Keras training_config at $.loss names evil_losses.Steal (module)",
+    ]
+    assert (result.errors, result.skipped, result.inputs) == ((), (), 1)
+
+
+def test_clean_keras_h5_and_weights_only_h5_are_quiet(tmp_path: Path) -> None:
+    (tmp_path / "model.h5").write_bytes(kh.keras_h5([kh.legacy_layer("Dense", "d")]))
+    (tmp_path / "weights.h5").write_bytes(kh.weights_only_h5())
+    result = _run(tmp_path)
+    assert (result.findings, result.errors, result.skipped, result.inputs) == ((), (), (), 2)
+
+
+def test_keras_h5_behind_a_large_user_block_is_still_read(tmp_path: Path) -> None:
+    (tmp_path / "model.h5").write_bytes(kh.keras_h5([kh.legacy_lambda()], userblock=8192))
+    assert _summary(_run(tmp_path)) == [("ART060", "model.h5", None, None)]
+
+
+def test_unreadable_h5_and_dense_attributes_are_errors_not_passes(tmp_path: Path) -> None:
+    (tmp_path / "broken.h5").write_bytes(b"\x89HDF\r\n\x1a\n\x09" + bytes(64))
+    (tmp_path / "dense.h5").write_bytes(kh.many_attributes_h5())
+    result = _run(tmp_path)
+    assert _summary(result) == [
+        ("ART041", "broken.h5", None, None),
+        ("ART041", "dense.h5", None, None),
+    ]
+    assert result.errors == (
+        "broken.h5: HDF5 unreadable: unsupported superblock version 9",
+        "dense.h5: HDF5 root attributes in dense storage are not read",
+    )
+
+
+def test_text_saved_model_is_inspected_too(tmp_path: Path) -> None:
+    text = 'meta_graphs { graph_def { node { name: "cb" op: "EagerPy\\x46unc" } } }\n'
+    (tmp_path / "saved_model.pbtxt").write_text(text)
+    result = _run(tmp_path)
+    assert _summary(result) == [("ART090", "saved_model.pbtxt", None, text.index("op:"))]
+
+
+def test_keras_saved_model_metadata_revives_lambda_layers(tmp_path: Path) -> None:
+    dense, lam = kh.legacy_layer("Dense", "d"), kh.legacy_lambda()
+    model = {"class_name": "Sequential", "config": {"name": "seq", "layers": [dense, lam]}}
+    data = tg.keras_metadata(
+        [("root", "_tf_keras_sequential", model), ("root.layer-1", "_tf_keras_layer", lam)]
+    )
+    (tmp_path / "keras_metadata.pb").write_bytes(data)
+    (tmp_path / "clean").mkdir()
+    clean = tg.keras_metadata([("root", "_tf_keras_layer", dense)])
+    (tmp_path / "clean" / "keras_metadata.pb").write_bytes(clean)
+    result = _run(tmp_path)
+    assert _summary(result) == [
+        ("ART060", "keras_metadata.pb", None, None),
+        ("ART060", "keras_metadata.pb", None, None),
+    ]
+    assert [f.message for f in result.findings] == [
+        "Keras Lambda layer at $.config.layers[1]: its bytecode runs when loaded",
+        "Keras Lambda layer at $: its bytecode runs when loaded",
+    ]
+    assert (result.errors, result.inputs) == ((), 2)

@@ -7,6 +7,7 @@ teams extend the list on purpose through ``allow_globals`` in their policy file.
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 
@@ -138,6 +139,30 @@ _TORCH_DTYPES = _names(
     "per_tensor_affine",
     "per_channel_affine",
 )
+# ``torch.save(model)`` pickles stock layers by class (NEWOBJ, then BUILD of their
+# ``__dict__``): constructing one runs no code beyond ``object.__new__``. Only stock
+# ``torch.nn`` classes; a team's own modules are added through ``allow_globals``.
+_TORCH_MODULES = (
+    _names("torch.nn.modules.container", "Sequential", "ModuleList", "ModuleDict", "ParameterList",
+           "ParameterDict")
+    | _names("torch.nn.modules.linear", "Linear", "Identity", "Bilinear", "LazyLinear")
+    | _names("torch.nn.modules.conv", "Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d",
+             "ConvTranspose2d", "ConvTranspose3d")
+    | _names("torch.nn.modules.activation", "ReLU", "ReLU6", "LeakyReLU", "GELU", "SiLU",
+             "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "ELU", "PReLU", "Mish", "Hardswish",
+             "MultiheadAttention")
+    | _names("torch.nn.modules.batchnorm", "BatchNorm1d", "BatchNorm2d", "BatchNorm3d")
+    | _names("torch.nn.modules.normalization", "LayerNorm", "GroupNorm", "RMSNorm")
+    | _names("torch.nn.modules.dropout", "Dropout", "Dropout1d", "Dropout2d", "AlphaDropout")
+    | _names("torch.nn.modules.sparse", "Embedding", "EmbeddingBag")
+    | _names("torch.nn.modules.rnn", "LSTM", "GRU", "RNN", "LSTMCell", "GRUCell")
+    | _names("torch.nn.modules.pooling", "MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d",
+             "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d")
+    | _names("torch.nn.modules.flatten", "Flatten", "Unflatten")
+    | _names("torch.nn.modules.transformer", "Transformer", "TransformerEncoder",
+             "TransformerEncoderLayer", "TransformerDecoder", "TransformerDecoderLayer")
+    | _names("torch.nn.modules.linear", "NonDynamicallyQuantizableLinear")
+)  # fmt: skip
 _TORCH = (
     _TORCH_STORAGES
     | _TORCH_DTYPES
@@ -159,6 +184,7 @@ _TORCH = (
     | _names("torch.nn.parameter", "Parameter")
     | _names("torch.serialization", "_get_layout")
     | _names("collections", "OrderedDict")
+    | _TORCH_MODULES
 )
 
 _SKLEARN = (
@@ -297,6 +323,27 @@ ALLOWLISTS: dict[Framework, frozenset[str]] = {
     Framework.BOOSTING: _BOOSTING,
     Framework.JOBLIB: _JOBLIB,
 }
+
+
+# ``torch.jit.load`` reads a TorchScript archive's pickles with its own unpickler, which
+# resolves ``__torch__.*`` only to classes compiled from the archive's ``code/`` and
+# otherwise knows a closed set of builders; Python's unpickler cannot import
+# ``__torch__`` at all. These are admitted only inside a TorchScript archive.
+TORCHSCRIPT_BUILDERS = _names(
+    "torch.jit._pickle",
+    "build_intlist",
+    "build_tensorlist",
+    "build_doublelist",
+    "build_boollist",
+    "build_tensor_from_id",
+    "restore_type_tag",
+)
+_TORCHSCRIPT_CLASS = re.compile(r"__torch__(\.[A-Za-z_][A-Za-z0-9_]*)+")
+
+
+def is_torchscript_global(qualname: str) -> bool:
+    """Whether a TorchScript archive's own unpickler resolves ``qualname`` by itself."""
+    return qualname in TORCHSCRIPT_BUILDERS or bool(_TORCHSCRIPT_CLASS.fullmatch(qualname))
 
 
 def active_allowlist(frameworks: list[Framework], extra: list[str]) -> frozenset[str]:
