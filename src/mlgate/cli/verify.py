@@ -11,6 +11,7 @@ from pathlib import Path
 from mlgate.cli.exit import ExitCode
 from mlgate.cli.output import write_atomically
 from mlgate.core.clock import SystemClock
+from mlgate.core.durations import parse_duration
 from mlgate.core.errors import UsageError
 from mlgate.core.policy.load import Policy
 from mlgate.core.verdict import Verdict
@@ -20,7 +21,6 @@ from mlgate.evidence import (
     VerificationResult,
     load_signer,
     load_verifier,
-    parse_duration,
     parse_envelope,
     subjects_of,
     verify,
@@ -100,7 +100,7 @@ def _expectations(args: argparse.Namespace) -> Expectations:
         ),
         gate=args.gate,
         policy_sha256=hashlib.sha256(_read(args.policy, "policy")).hexdigest(),
-        max_age=parse_duration(args.max_age),
+        max_age=parse_duration(args.max_age, what="max age"),
     )
 
 

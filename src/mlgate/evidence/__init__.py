@@ -7,12 +7,13 @@ deploy step expects. Keys are loaded with ``load_signer`` / ``load_verifier`` (n
 
 from __future__ import annotations
 
+from mlgate.core.durations import parse_duration
 from mlgate.evidence.attest import attest
 from mlgate.evidence.dsse import Envelope, parse_envelope
 from mlgate.evidence.keys import Signer, Verifier, load_signer, load_verifier
 from mlgate.evidence.statement import PREDICATE_TYPE
 from mlgate.evidence.subjects import Subject, subjects_of
-from mlgate.evidence.verify import Expectations, VerificationResult, parse_duration, verify
+from mlgate.evidence.verify import Expectations, VerificationResult, verify
 
 __all__ = [
     "PREDICATE_TYPE",

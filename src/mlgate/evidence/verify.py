@@ -9,13 +9,12 @@ that is wrong with a statement.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from mlgate.core.clock import Clock
-from mlgate.core.errors import UsageError
+from mlgate.core.durations import describe_duration
 from mlgate.core.verdict import Outcome
 from mlgate.evidence.dsse import Envelope
 from mlgate.evidence.keys import Verifier
@@ -25,27 +24,6 @@ from mlgate.evidence.subjects import Subject
 # Clocks of CI runners and clusters drift a little; a statement from further ahead is forged
 # or from a misconfigured signer, and either way is not evidence of a past gate run.
 CLOCK_SKEW = timedelta(minutes=5)
-_DURATION = re.compile(r"^(\d+)([smhdw])$")
-_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-
-
-def parse_duration(text: str) -> timedelta:
-    """``90s``, ``30m``, ``24h``, ``7d``, ``2w`` as a positive duration."""
-    match = _DURATION.match(text.strip())
-    if match is None or int(match.group(1)) == 0:
-        raise UsageError(f"max age {text!r}: expected a positive number and a unit, like 24h")
-    return timedelta(seconds=int(match.group(1)) * _UNIT_SECONDS[match.group(2)])
-
-
-def describe_duration(duration: timedelta) -> str:
-    """A duration as people say it: ``90s``, ``30m``, ``25h``, ``7d`` (days from two on)."""
-    seconds = int(duration.total_seconds())
-    if seconds >= 2 * 86400 and seconds % 86400 == 0:
-        return f"{seconds // 86400}d"
-    for unit, size in (("h", 3600), ("m", 60)):
-        if seconds >= size and seconds % size == 0:
-            return f"{seconds // size}{unit}"
-    return f"{seconds}s"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

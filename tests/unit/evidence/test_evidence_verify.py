@@ -25,13 +25,11 @@ from mlgate.evidence import (
     attest,
     load_signer,
     load_verifier,
-    parse_duration,
     subjects_of,
     verify,
 )
 from mlgate.evidence.dsse import sign
 from mlgate.evidence.keys import KeySigner
-from mlgate.evidence.verify import describe_duration
 
 Keys = tuple[Path, Path]
 SIGNED_AT = datetime(2025, 3, 1, 12, 0, 0, tzinfo=UTC)
@@ -342,26 +340,6 @@ def test_signed_payloads_that_are_not_our_statements_are_rejected(
     policy = project(tmp_path)
     envelope = sign(payload_type, payload, signer(keys))
     assert failure in check(envelope, keys, expect(policy))
-
-
-@pytest.mark.parametrize(
-    ("text", "seconds", "shown"),
-    [("90s", 90, "90s"), ("30m", 1800, "30m"), ("24h", 86400, "24h"), ("7d", 604800, "7d"),
-     ("2w", 1209600, "14d"), (" 36h ", 129600, "36h"), ("61s", 61, "61s")],
-)  # fmt: skip
-def test_durations(text: str, seconds: int, shown: str) -> None:
-    duration = parse_duration(text)
-    assert duration == timedelta(seconds=seconds)
-    assert describe_duration(duration) == shown
-
-
-@pytest.mark.parametrize("text", ["", "24", "h", "0h", "-1h", "1.5h", "1y"])
-def test_bad_durations_are_usage_errors(text: str) -> None:
-    with pytest.raises(UsageError) as raised:
-        parse_duration(text)
-    assert str(raised.value) == (
-        f"max age {text!r}: expected a positive number and a unit, like 24h"
-    )
 
 
 def test_subject_links_and_missing_paths_are_refused(tmp_path: Path) -> None:

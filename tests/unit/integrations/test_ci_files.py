@@ -226,11 +226,45 @@ def test_action_keyless_without_an_oidc_token_is_bad_input(demo: Path, tmp_path:
     assert not (demo / "mlgate-reports").exists()  # stopped before any gate ran
 
 
-def gitlab_command() -> list[str]:
-    job = load(GITLAB)[".mlgate"]
-    (command,) = [line for line in job["script"] if line.startswith("mlgate ")]
-    command = command.replace("${MLGATE_GATE}", "pre-merge").replace("${MLGATE_CHANGED_SINCE}", "")
-    return shlex.split(command.replace("${MLGATE_POLICY}", "mlgate.yaml"))[1:]
+GITLAB_VARIABLE = re.compile(r"\$\{(\w+)\}")
+
+
+def gitlab_job(name: str) -> dict[str, Any]:
+    """The job as GitLab resolves ``extends``: the parent's keys, then the job's own."""
+    document = load(GITLAB)
+    job: dict[str, Any] = dict(document[name])
+    parent = job.pop("extends", None)
+    if parent is None:
+        return job
+    resolved = gitlab_job(parent)
+    for key, value in job.items():
+        inherited = resolved.get(key)
+        if isinstance(inherited, dict) and isinstance(value, dict):
+            resolved[key] = {**inherited, **value}
+        else:
+            resolved[key] = value
+    return resolved
+
+
+def gitlab_variables(job: str, **settings: str) -> dict[str, str]:
+    """The job's variables with ``settings`` set, ``${NAME}`` expanded as GitLab does."""
+    values = {**load(GITLAB)["variables"], **gitlab_job(job).get("variables", {}), **settings}
+    return {
+        name: GITLAB_VARIABLE.sub(lambda m: str(values.get(m[1], "")), str(value))
+        for name, value in values.items()
+    }
+
+
+def gitlab_run_line(job: str) -> str:
+    (line,) = [line for line in gitlab_job(job)["script"] if line.startswith("mlgate ")]
+    return str(line)
+
+
+def gitlab_command(job: str = ".mlgate", **settings: str) -> list[str]:
+    """The job's ``mlgate`` arguments as the shell splits them."""
+    variables = gitlab_variables(job, MLGATE_GATE="pre-merge", **settings)
+    expanded = GITLAB_VARIABLE.sub(lambda m: variables.get(m[1], ""), gitlab_run_line(job))
+    return shlex.split(expanded)[1:]
 
 
 def test_gitlab_template_reports_match_what_the_command_writes() -> None:
@@ -248,8 +282,59 @@ def test_gitlab_template_reports_match_what_the_command_writes() -> None:
     assert document["mlgate"]["extends"] == ".mlgate"
     assert set(document["variables"]) == {
         "MLGATE_VERSION", "MLGATE_GATE", "MLGATE_POLICY", "MLGATE_CHANGED_SINCE",
+        "MLGATE_EXTRAS", "MLGATE_ATTEST_OPTIONS", "MLGATE_SUBJECT_IMAGE",
     }  # fmt: skip
     assert args.changed_since == ""  # empty: a full run (resolve_since gives None)
+    assert args.attest is None and args.subject_images == []  # the plain job signs nothing
+    # Every variable the scripts expand is one the template declares (none is invented).
+    script = " ".join(str(line) for line in job["script"])
+    assert set(GITLAB_VARIABLE.findall(script)) <= set(document["variables"])
+
+
+KEYLESS_IMAGE = f"registry.example.com/churn/model-server@sha256:{'5e' * 32}"
+
+
+def test_gitlab_keyless_variant_signs_the_image_with_the_job_identity() -> None:
+    keyless = load(GITLAB)[".mlgate-keyless"]
+    assert keyless["extends"] == ".mlgate"
+    # The variable `id` reads for the audience "sigstore" (GitLab exports id_tokens by name).
+    assert keyless["id_tokens"] == {"SIGSTORE_ID_TOKEN": {"aud": "sigstore"}}
+    assert keyless["rules"] == [{"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"}]
+    assert set(keyless["variables"]) <= set(load(GITLAB)["variables"])
+    args = parses(gitlab_command(".mlgate-keyless", MLGATE_SUBJECT_IMAGE=KEYLESS_IMAGE))
+    assert (args.attest, args.subject_images) == ("sigstore", [KEYLESS_IMAGE])
+    assert args.changed_since == ""  # a pull-request-mode verdict fails verify
+    (install,) = [line for line in gitlab_job(".mlgate-keyless")["script"] if "pip" in line]
+    variables = gitlab_variables(".mlgate-keyless")
+    requirement = shlex.split(GITLAB_VARIABLE.sub(lambda m: variables[m[1]], install))[-1]
+    from packaging.requirements import Requirement
+
+    assert Requirement(requirement).extras == {"sigstore"}
+    # The keyless job keeps the same reports as the plain one.
+    plain = parses(gitlab_command())
+    assert (args.formats, args.output_dir) == (plain.formats, plain.output_dir)
+    assert gitlab_job(".mlgate-keyless")["artifacts"] == load(GITLAB)[".mlgate"]["artifacts"]
+
+
+def test_gitlab_keyless_job_without_its_id_token_stops_before_the_gates(demo: Path) -> None:
+    # GitLab CI without the id_tokens entry: the job runs, but SIGSTORE_ID_TOKEN is unset.
+    variables = gitlab_variables(".mlgate-keyless", MLGATE_GATE="pre-merge",
+                                 MLGATE_SUBJECT_IMAGE=KEYLESS_IMAGE)  # fmt: skip
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("GITHUB_", "ACTIONS_", "CI_", "SIGSTORE_", "BUILDKITE", "CIRCLE"))
+    }
+    environment.update(variables)
+    environment["GITLAB_CI"] = "true"
+    environment["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    done = subprocess.run(
+        ["bash", "-c", gitlab_run_line(".mlgate-keyless")], cwd=demo, env=environment,
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert "SIGSTORE_ID_TOKEN" in done.stderr
+    assert not (demo / "mlgate-reports").exists()
 
 
 def test_jenkinsfile_publishes_what_the_gate_writes_in_post_always() -> None:

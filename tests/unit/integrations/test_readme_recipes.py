@@ -21,6 +21,7 @@ from kfp import compiler  # type: ignore[import-untyped]  # kfp ships no type in
 
 from mlgate import __version__
 from mlgate.cli.app import build_parser
+from mlgate.cli.verify import BUNDLE_FILENAME
 
 REPO = Path(__file__).resolve().parents[3]
 README = REPO / "README.md"
@@ -60,15 +61,44 @@ def test_github_actions_recipe_uses_real_inputs_and_outputs() -> None:
     assert set(action["inputs"]) <= documented  # every input is listed under "Inputs:"
 
 
+GITLAB_TEMPLATE = REPO / "examples" / "ci" / "gitlab" / "mlgate.gitlab-ci.yml"
+
+
 def test_gitlab_recipe_includes_the_template_and_sets_its_variables() -> None:
-    (recipe,) = blocks("GitLab CI", "yaml")
+    recipe, _ = blocks("GitLab CI", "yaml")
     document = yaml.safe_load(recipe)
-    template_path = REPO / "examples" / "ci" / "gitlab" / "mlgate.gitlab-ci.yml"
     (include,) = document["include"]
-    assert include["file"] == template_path.name
-    template = load(template_path)
+    assert include["file"] == GITLAB_TEMPLATE.name
+    template = load(GITLAB_TEMPLATE)
     assert "mlgate" in template
     assert set(document["mlgate"]["variables"]) <= set(template["variables"])
+
+
+def shell_commands(script: str, program: str) -> list[list[str]]:
+    """The ``program`` commands of a shell block, continuation lines joined."""
+    lines = script.replace("\\\n", " ").splitlines()
+    return [shlex.split(line) for line in lines if line.startswith(f"{program} ")]
+
+
+def test_gitlab_keyless_recipe_extends_the_keyless_job_and_verifies_its_identity() -> None:
+    _, recipe = blocks("GitLab CI", "yaml")
+    (name, job), *others = yaml.safe_load(recipe).items()
+    assert not others
+    template = load(GITLAB_TEMPLATE)
+    assert job["extends"] == ".mlgate-keyless" and name not in template
+    assert job["id_tokens"] == template[".mlgate-keyless"]["id_tokens"]
+    assert set(job["variables"]) <= set(template["variables"])
+    image = job["variables"]["MLGATE_SUBJECT_IMAGE"]
+    (verify,) = shell_commands(blocks("GitLab CI", "sh")[0], "mlgate")
+    args = build_parser().parse_args(verify[1:])
+    assert args.envelope == f"mlgate-reports/{BUNDLE_FILENAME}"
+    assert args.subject_images == [image] and args.gate == job["variables"]["MLGATE_GATE"]
+    # GitLab's certificate names the project's CI file at the branch the job runs on.
+    assert args.certificate_identity == (
+        "https://gitlab.com/GROUP/PROJECT//.gitlab-ci.yml@refs/heads/main"
+    )
+    assert args.certificate_oidc_issuer == "https://gitlab.com"
+    assert args.certificate_identity in GITLAB_TEMPLATE.read_text()  # as its comment says
 
 
 def test_jenkins_recipe_names_what_the_jenkinsfile_publishes() -> None:
@@ -151,13 +181,21 @@ def test_deploy_time_recipe_runs_as_printed(tmp_path: Path) -> None:
     assert refused.returncode == 1
     assert "subject model/model.safetensors (sha256:" in refused.stderr
     # The keyless recipe needs Fulcio and Rekor: its commands are checked by the parser.
-    commands = [
-        shlex.split(line)
-        for line in keyless.replace("\\\n", " ").splitlines()
-        if line.startswith("mlgate ")
-    ]
-    run, verify = (build_parser().parse_args(c[1:]) for c in commands)
+    run, verify = (build_parser().parse_args(c[1:]) for c in shell_commands(keyless, "mlgate"))
     assert (run.attest, run.gates) == ("sigstore", ["pre-deploy"])
     assert verify.certificate_identity and verify.certificate_oidc_issuer
     assert verify.subject_images == run.subject_images
     assert verify.envelope == "mlgate-reports/mlgate.sigstore.json"
+
+
+def test_deploy_time_bundle_is_attached_with_the_command_of_the_cluster_examples() -> None:
+    (attach,) = blocks("Verifying at deploy time", "sh")[4:]
+    (readme,) = shell_commands(attach, "oras")
+    example = REPO / "examples" / "cluster" / "kyverno-require-mlgate-verdict-keyless.yaml"
+    commented = "\n".join(
+        line.removeprefix("#").strip()
+        for line in example.read_text().splitlines()
+        if line.startswith("#   ")
+    )
+    # test_cluster_examples.py checks what this command pushes; here: it is that command.
+    assert [readme] == shell_commands(commented, "oras")

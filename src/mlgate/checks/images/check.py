@@ -28,6 +28,7 @@ from mlgate.checks.images.records import ScanReport
 from mlgate.checks.images.trivy import is_trivy, read_trivy
 from mlgate.core.check import CheckConfig, CheckContext, CheckResult
 from mlgate.core.clock import Clock, SystemClock
+from mlgate.core.durations import parse_duration
 from mlgate.core.errors import InputError, ResourceLimitError
 from mlgate.core.finding import Finding, Severity, SkippedInput
 from mlgate.core.rule import Rule
@@ -83,11 +84,8 @@ class ImagesConfig(CheckConfig):
 
 def parse_age(text: str) -> timedelta:
     """``90s``, ``30m``, ``24h``, ``7d``, ``2w`` as a positive duration (ValueError otherwise)."""
-    # The same duration words as `mlgate verify --max-age`, parsed by the same function.
-    from mlgate.evidence.verify import parse_duration
-
     try:
-        return parse_duration(text)
+        return parse_duration(text, what="max_age")
     except InputError as error:
         raise ValueError(str(error)) from None
 

@@ -20,10 +20,10 @@ from mlgate.checks.images.catalog import (
     WRONG_DIGEST,
 )
 from mlgate.checks.images.records import ScanReport, Vulnerability
+from mlgate.core.durations import describe_duration
 from mlgate.core.finding import Finding, Severity, SourceLocation
 from mlgate.core.fingerprint import fingerprint
 from mlgate.core.rule import Rule
-from mlgate.evidence.verify import describe_duration
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
