@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import re
 
+# Reporters have always imported these from here; they live in core so checks share them.
+from mlgate.core.text import ELLIPSIS as ELLIPSIS
+from mlgate.core.text import shorten as shorten
+
 # C0 and C1 controls except tab and newline, DEL, and lone surrogates (which cannot be
 # encoded as UTF-8 at all). Shown as visible escapes so nothing is silently dropped.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -18,7 +22,6 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 # only counts at the start of a line (headings, lists, rules).
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 _MARKDOWN_LINE_START = re.compile(r"^(\s*)([#+=-]|\d+(?=[.)]))")
-ELLIPSIS = "…"
 
 
 def _escape_code_point(match: re.Match[str]) -> str:
@@ -41,13 +44,6 @@ def one_line(text: str) -> str:
 def xml_safe(text: str) -> str:
     r"""Text that XML 1.0 can carry: forbidden code points become ``\xNN`` escapes."""
     return _XML_INVALID.sub(_escape_code_point, text)
-
-
-def shorten(text: str, limit: int) -> str:
-    """Cut ``text`` to at most ``limit`` characters, marking the cut with an ellipsis."""
-    if len(text) <= limit:
-        return text
-    return text[: max(limit - 1, 0)] + ELLIPSIS
 
 
 def markdown_inline(text: str, limit: int = 500) -> str:

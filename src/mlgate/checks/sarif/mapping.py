@@ -16,6 +16,7 @@ from fnmatch import fnmatchcase
 from mlgate.checks.sarif.records import Component, Descriptor, Properties, Result, Run
 from mlgate.core.finding import Severity
 from mlgate.core.rule import Rule
+from mlgate.core.text import shorten
 
 _LEVELS = {
     "error": Severity.HIGH,
@@ -221,8 +222,7 @@ def format_message(template: str, arguments: tuple[str, ...]) -> str:
 
     # Arguments may repeat a placeholder: cap the result, not only the template.
     formatted = _PLACEHOLDER.sub(substitute, template)
-    if len(formatted) > MAX_MESSAGE:
-        formatted = formatted[: MAX_MESSAGE - 1] + "…"
+    formatted = shorten(formatted, MAX_MESSAGE)
     return _EMBEDDED_LINK.sub(r"\1", formatted)
 
 
@@ -257,8 +257,7 @@ def rule_record(ref: RuleRef, *, tool: str, severity: Severity) -> Rule:
     remediation = descriptor.help_text or (f"See {help_uri}" if help_uri else None)
     if remediation is None:
         remediation = f"See the {tool} documentation for rule {ref.native_id}."
-    if len(remediation) > MAX_REMEDIATION:
-        remediation = remediation[: MAX_REMEDIATION - 1] + "…"
+    remediation = shorten(remediation, MAX_REMEDIATION)
     return Rule(
         id=ref.rule_id,
         slug=slugify(descriptor.name or ref.native_id),

@@ -31,6 +31,7 @@ from mlgate.checks.sarif.records import (
     UriRef,
 )
 from mlgate.core.errors import ResourceLimitError
+from mlgate.core.text import shorten
 
 SUPPORTED_VERSION = "2.1.0"
 # Real SARIF nests about 15 levels (result > codeFlow > threadFlow > location > region);
@@ -54,8 +55,7 @@ class SarifError(ValueError):
 
 def clean_text(value: str, limit: int = MAX_TEXT) -> str:
     """Drop control characters and lone surrogates, and cap the length."""
-    if len(value) > limit:
-        value = value[: limit - 1] + "…"
+    value = shorten(value, limit)
     value = value.encode("utf-8", "replace").decode("utf-8")
     return _CONTROL.sub("", value)
 
