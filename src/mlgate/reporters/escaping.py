@@ -13,9 +13,13 @@ import re
 from mlgate.core.text import ELLIPSIS as ELLIPSIS
 from mlgate.core.text import shorten as shorten
 
-# C0 and C1 controls except tab and newline, DEL, and lone surrogates (which cannot be
-# encoded as UTF-8 at all). Shown as visible escapes so nothing is silently dropped.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# C0 and C1 controls except tab and newline, DEL, lone surrogates (which cannot be
+# encoded as UTF-8 at all), and the bidirectional overrides, embeddings, isolates and
+# marks that make a line display in another order than it reads ("Trojan Source",
+# CVE-2021-42574). Shown as visible escapes so nothing is silently dropped.
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 # Code points XML 1.0 forbids even as character references.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # Inline syntax anywhere in a line (HTML is handled by entities), and block syntax that
@@ -30,7 +34,7 @@ def _escape_code_point(match: re.Match[str]) -> str:
 
 
 def visible(text: str) -> str:
-    r"""Replace control characters (not tab or newline) with ``\xNN`` escapes."""
+    r"""Replace control and bidi characters (not tab or newline) with ``\xNN`` escapes."""
     return _CONTROL.sub(_escape_code_point, text)
 
 

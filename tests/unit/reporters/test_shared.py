@@ -108,6 +108,15 @@ def test_escaping_helpers() -> None:
     assert xml_safe("ok\x00\x0b\t\n\ufffe") == "ok\\x00\\x0b\t\n\\ufffe"
 
 
+def test_bidirectional_controls_are_shown_not_obeyed() -> None:
+    # "Trojan Source": an override makes a line display in another order than it reads.
+    path = "app/admin\u202e\u2066txt.py\u2069\u202c"
+    shown = one_line(path)
+    assert shown == "app/admin\\u202e\\u2066txt.py\\u2069\\u202c"
+    assert all(marker not in shown for marker in ("\u061c", "\u200e", "\u200f", "\u202e"))
+    assert visible("\u200f\u061c") == "\\u200f\\u061c"
+
+
 def test_security_severity_mapping_is_documented_values() -> None:
     assert {s.label: v for s, v in SECURITY_SEVERITY.items()} == {
         "info": "0.0",
