@@ -31,6 +31,10 @@ def _add_output_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "-q", "--quiet", action="store_true", help="do not print the terminal report"
     )
+    parser.add_argument(
+        "--summary", action="store_true", help="print one line per blocking cause instead of "
+        "the full terminal report, which is written to REPORT_DIR/mlgate.txt",
+    )  # fmt: skip
 
 
 def _add_run_options(parser: argparse.ArgumentParser) -> None:
@@ -40,6 +44,14 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-progress", action="store_true", help="no progress display, even on a terminal"
     )
+
+
+def _add_history_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--history", dest="history", action="append", nargs="?", const="HEAD", metavar="REF",
+        help="secrets check: also scan every blob of the git history reachable from REF "
+        "(default HEAD; repeatable), reporting where each secret was first committed",
+    )  # fmt: skip
 
 
 def _add_attest_options(parser: argparse.ArgumentParser) -> None:
@@ -171,6 +183,7 @@ def _subcommands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         "--changed-since", metavar="REF", help="pull-request mode: report only findings on "
         "lines changed since the merge base of REF and HEAD (`auto`: the CI's target branch)",
     )  # fmt: skip
+    _add_history_option(run)
     _add_output_options(run)
     _add_attest_options(run)
 
@@ -180,6 +193,7 @@ def _subcommands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     scan.add_argument("--fail-on", default="high", metavar="SEVERITY", help="blocking severity")
     scan.add_argument("-j", "--jobs", type=int, metavar="N", help="checks run at once")
     scan.add_argument("--no-progress", action="store_true", help="no progress display")
+    _add_history_option(scan)
     _add_output_options(scan)
 
     init = sub.add_parser("init", help="write a commented starter policy for this project")

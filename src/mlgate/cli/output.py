@@ -48,6 +48,11 @@ def parse_targets(
         reporter = _reporter(format_id.strip())
         destination = path or args.output or str(directory / reporter.default_filename)
         targets.append(ReportTarget(format_id.strip(), destination))
+    if getattr(args, "summary", False) and not any(t.format_id == "terminal" for t in targets):
+        # The compact view replaces the full report on screen, so nothing is lost: the
+        # full report goes to a file whose path is printed with the others.
+        full = directory / _reporter("terminal").default_filename
+        targets.append(ReportTarget("terminal", str(full)))
     return targets
 
 
@@ -88,13 +93,25 @@ def _shown(path: Path) -> str:
         return path.as_posix()
 
 
-def print_terminal(verdict: Verdict, *, color: bool) -> None:
-    """Print the terminal report to standard output."""
+def print_terminal(verdict: Verdict, *, color: bool, summary: bool = False) -> None:
+    """Print the terminal report (or with ``summary`` its compact view) to standard output."""
+    from mlgate.reporters.compact import CompactReporter
     from mlgate.reporters.terminal import TerminalReporter
 
     width = min(os.get_terminal_size(sys.stdout.fileno()).columns, 120) if color else 100
-    sys.stdout.buffer.write(TerminalReporter(color=color, width=width).render(verdict))
+    reporter = CompactReporter if summary else TerminalReporter
+    sys.stdout.buffer.write(reporter(color=color, width=width).render(verdict))
     sys.stdout.flush()
+
+
+def show(verdict: Verdict, targets: list[ReportTarget], args: argparse.Namespace) -> None:
+    """Print the terminal report unless ``--quiet`` or a report already goes to stdout.
+
+    Colour only on a terminal: CI logs and files get plain text without ANSI escapes.
+    """
+    if args.quiet or any(t.destination == STDOUT for t in targets):
+        return
+    print_terminal(verdict, color=sys.stdout.isatty(), summary=getattr(args, "summary", False))
 
 
 def emit_ci_extras(verdict: Verdict) -> None:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from mlgate.cli.exit import ExitCode, exit_code_for
-from mlgate.cli.output import emit, parse_targets, print_terminal
+from mlgate.cli.output import emit, parse_targets, show
 from mlgate.core.errors import UsageError
 from mlgate.core.merge import merge_verdicts
 from mlgate.reporters.json import load_verdict
@@ -28,8 +27,7 @@ def command_report(args: argparse.Namespace) -> ExitCode:
     """Render one merged verdict into the requested formats; exit with its outcome's code."""
     verdict = merge_verdicts([load_verdict(_read(path)) for path in args.verdicts])
     targets = parse_targets(args, (), Path(args.output_dir or "mlgate-reports"))
-    if not args.quiet and not any(t.destination == "-" for t in targets):
-        print_terminal(verdict, color=sys.stdout.isatty())
+    show(verdict, targets, args)
     for format_id, path in emit(verdict, targets):
         print(f"mlgate: wrote {format_id} report: {path}")
     return exit_code_for(verdict.outcome)

@@ -6,15 +6,20 @@ import argparse
 import contextlib
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
+
+from pydantic import ValidationError
 
 from mlgate.api import RunOptions, run_policy
 from mlgate.cli.exit import ExitCode, exit_code_for
-from mlgate.cli.output import emit, emit_ci_extras, parse_targets, print_terminal, write_atomically
+from mlgate.cli.output import emit, emit_ci_extras, parse_targets, show, write_atomically
 from mlgate.cli.progress import BarProgress, choose_progress
 from mlgate.cli.verify import load_attest_key, write_attestation
 from mlgate.core.baseline import render_baseline
 from mlgate.core.changes import ChangeSet
+from mlgate.core.check import CheckConfig
+from mlgate.core.errors import UsageError
 from mlgate.core.policy.load import Policy, load_policy, single_check_policy
 from mlgate.core.verdict import Outcome, Verdict
 
@@ -37,6 +42,39 @@ def _changes(policy: Policy, args: argparse.Namespace) -> ChangeSet | None:
         file=sys.stderr,
     )
     return changes
+
+
+def _with_history(policy: Policy, refs: list[str] | None) -> Policy:
+    """``--history REF``: every secrets check of the policy also scans the git history.
+
+    Settings of a ``history:`` block the policy already has (its limits) are kept; the
+    refs given on the command line replace its refs.
+    """
+    if refs is None:
+        return policy
+    gates = {}
+    changed = False
+    for name, gate in policy.gates.items():
+        checks = []
+        for planned in gate.checks:
+            if planned.check_id == "secrets" and planned.load_error is None:
+                planned = replace(planned, config=_history_config(planned.config, refs))
+                changed = True
+            checks.append(planned)
+        gates[name] = replace(gate, checks=tuple(checks))
+    if not changed:
+        raise UsageError("--history applies to the secrets check, and none is selected")
+    return replace(policy, gates=gates)
+
+
+def _history_config(config: CheckConfig, refs: list[str]) -> CheckConfig:
+    data = config.model_dump()
+    data["history"] = {**(data.get("history") or {}), "refs": refs}
+    try:
+        return type(config).model_validate(data)
+    except ValidationError as error:
+        reason = error.errors()[0]
+        raise UsageError(f"--history {' '.join(refs)}: {reason['msg']}") from None
 
 
 def _execute(
@@ -62,8 +100,7 @@ def _execute(
 
 def _report(verdict: Verdict, policy: Policy, args: argparse.Namespace) -> ExitCode:
     targets = parse_targets(args, policy.report_formats, policy.report_directory)
-    if not args.quiet and not any(t.destination == "-" for t in targets):
-        print_terminal(verdict, color=sys.stdout.isatty())
+    show(verdict, targets, args)
     emit_ci_extras(verdict)
     for format_id, path in emit(verdict, targets):
         print(f"mlgate: wrote {format_id} report: {path}")
@@ -79,7 +116,7 @@ def _report(verdict: Verdict, policy: Policy, args: argparse.Namespace) -> ExitC
 
 def command_run(args: argparse.Namespace) -> ExitCode:
     """Run the policy's gates and decide."""
-    policy = load_policy(args.policy)
+    policy = _with_history(load_policy(args.policy), args.history)
     policy.select(args.gates)  # an unknown gate is bad input before anything runs
     signer = load_attest_key(args)  # likewise a bad signing key
     changes = _changes(policy, args)  # and a ref git cannot resolve
@@ -93,6 +130,7 @@ def command_run(args: argparse.Namespace) -> ExitCode:
 def command_scan(args: argparse.Namespace) -> ExitCode:
     """Run one check with default settings over the given paths."""
     policy = single_check_policy(args.check, args.paths, Path.cwd(), fail_on=args.fail_on)
+    policy = _with_history(policy, args.history)
     return _report(_execute(policy, [], args), policy, args)
 
 

@@ -212,25 +212,38 @@ class TerminalReporter:
     def render(self, verdict: Verdict) -> bytes:
         """The report as UTF-8 text (ANSI styles only when ``color``)."""
         stream = io.StringIO()
-        console = Console(
-            file=stream,
-            force_terminal=self.color,
-            width=self.width,
-            color_system="standard" if self.color else None,
-            no_color=not self.color,
-            highlight=False,
-            markup=False,
-            emoji=False,
-            legacy_windows=False,
-            _environ={},
-        )
+        console = make_console(stream, color=self.color, width=self.width)
         for renderable in _document(verdict):
             # soft_wrap leaves copyable lines whole even when wider than the console.
             is_code = isinstance(renderable, Text) and bool(renderable.no_wrap)
             console.print(renderable, soft_wrap=is_code)
-        text = stream.getvalue()
-        if not self.color:
-            # Padding fills lines to the full width; CI logs are easier to read and diff
-            # without that trailing whitespace.
-            text = "\n".join(line.rstrip() for line in text.split("\n"))
-        return text.encode("utf-8")
+        return finish_text(stream.getvalue(), color=self.color)
+
+
+def make_console(stream: io.StringIO, *, color: bool, width: int) -> Console:
+    """A console writing to ``stream`` that reads nothing from the environment.
+
+    Without ``color`` it emits no ANSI sequence at all; rich never interprets markup or
+    emoji codes, so untrusted text printed through it stays literal.
+    """
+    return Console(
+        file=stream,
+        force_terminal=color,
+        width=width,
+        color_system="standard" if color else None,
+        no_color=not color,
+        highlight=False,
+        markup=False,
+        emoji=False,
+        legacy_windows=False,
+        _environ={},
+    )
+
+
+def finish_text(text: str, *, color: bool) -> bytes:
+    """Rendered console text as UTF-8; plain text loses the padding at line ends."""
+    if not color:
+        # Padding fills lines to the full width; CI logs are easier to read and diff
+        # without that trailing whitespace.
+        text = "\n".join(line.rstrip() for line in text.split("\n"))
+    return text.encode("utf-8")

@@ -75,6 +75,18 @@ def _multi_kinds(rng: random.Random) -> Iterator[Case]:
     sas = f"https://feat.blob.core.windows.net/data?{st.azure_sas(rng)}"
     yield Case("azure-sas", "source", "blob.py", f'URL = "{sas}"\n'.encode(),
                (Expected("SEC006", 1, None),))  # fmt: skip
+    yield from _terraform_maps(rng)
+
+
+def _terraform_maps(rng: random.Random) -> Iterator[Case]:
+    """Secrets in a map default: each key names its value, several lines below ``variable``."""
+    wandb, password = st.wandb(rng), st.generic_password(rng)
+    lines = ['variable "ml_settings" {', "  type = map(string)", "  default = {",
+             '    region        = "eu-west-1"', f'    wandb_api_key = "{wandb}"',
+             f'    db_password   = "{password}"', "  }", "}"]  # fmt: skip
+    text = "\n".join(lines) + "\n"
+    expected = (Expected("SEC019", 5, None), Expected("SEC026", 6, None))
+    yield Case("terraform-map", "terraform", "variables.tf", text.encode(), expected)
 
 
 def _twilio(rng: random.Random) -> Iterator[Case]:
@@ -165,11 +177,36 @@ def lookalikes(rng: random.Random) -> list[tuple[str, str]]:
         ("config_hex", b"model=churn threshold=0.5 epochs=10".hex()),
         ("password_hash", "$2b$12$" + st.pick(rng, st.ALNUM + "./", 53)),
         ("secret_arn", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf"),
+        # Right prefix and length, but typed by hand: a repeated unit or an alphabet walk.
+        ("DATABRICKS_TOKEN", "dapi" + "0123456789abcdef" * 2),
+        ("WANDB_API_KEY", ("0123456789abcdef" * 3)[:40]),
+        ("REGISTRY_TOKEN", "dckr_pat_" + "ABCDEFGHIJKLMNOPQRSTUVWXYZa"),
+        ("DOCKERHUB_TOKEN", "dckr_pat_" + "mydockerhubpersonalaccesstk"),
     ]
 
 
 def _b64(text: str) -> str:
     return base64.b64encode(text.encode()).decode()
+
+
+# Variables whose names say "secret" but whose defaults describe one or hold nothing.
+_TF_METADATA = b"""variable "db_password_secret_name" {
+  default = "prod/feature-store/db-password"
+}
+variable "wandb_project" {
+  default = "churn-model-training-v2"
+}
+variable "api_token_ttl" {
+  default = "3600s"
+}
+variable "hf_token" {
+  type    = string
+  default = null
+}
+variable "registry_password" {
+  default = var.fallback_password
+}
+"""
 
 
 def negative_cases() -> list[Case]:
@@ -190,6 +227,7 @@ def negative_cases() -> list[Case]:
     )
     twilio = f'account_sid = "{sid}"\nmodel_md5 = "{digest}"\n'
     cases.append(Case("negative:sid-and-md5", "source", "sms.py", twilio.encode(), ()))
+    cases.append(Case("negative:tf-metadata", "terraform", "variables.tf", _TF_METADATA, ()))
     png = sc.notebook_document([sc.code_cell(["plot()"], [_png_output(rng)])])
     cases.append(Case("negative:image", "notebook", "plots.ipynb", png, ()))
     return cases

@@ -29,6 +29,15 @@ _PLACEHOLDER_SHAPES = re.compile(
     r"<[^>]*>|\$\{[^}]*\}|\{\{[^}]*\}\}|%\([^)]*\)s|\$\([^)]*\)|^\$[A-Za-z_]\w*$"
     r"|x{4,}|X{4,}|\*{3,}|#{4,}|\.\.\.|…|0{8,}|(?i:^(?:password|secret|token|pass|test)\d*$)"
 )
+# Last words of key names that describe a secret rather than hold one (``token_path``,
+# ``secret_name``, ``password_field``): a value under such a name is not a credential.
+METADATA_KEY_WORDS = (
+    "name", "names", "id", "ids", "path", "file", "type", "url", "uri", "env", "var", "arn",
+    "field", "header", "length", "len", "prefix", "suffix", "dir", "ref", "label", "class",
+    "count", "size", "endpoint", "scope", "policy", "format", "version", "mode", "hash",
+    "digest", "store", "manager", "provider", "source", "location", "param", "method",
+    "limit", "expiry",
+)  # fmt: skip
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _HEX = re.compile(r"[0-9a-fA-F]+")
 _HASH_HEX_LENGTHS = frozenset({32, 40, 56, 64, 96, 128})

@@ -10,7 +10,8 @@ gate (fail closed); the scan goes on.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+import os
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import ClassVar
 
@@ -68,7 +69,6 @@ class SecretsCheck:
 
     def run(self, ctx: CheckContext, config: SecretsConfig) -> CheckResult:
         """Scan every selected file; each file's failure stays that file's error."""
-        jobs = select_jobs(ctx, config)
         plan = ScanPlan(
             build_matcher=functools.partial(catalogue, tuple(config.custom_detectors)),
             max_text_bytes=config.max_text_mb << 20,
@@ -76,7 +76,9 @@ class SecretsCheck:
         )
         hits: list[Hit] = []
         errors: list[str] = []
-        for scan in scan_all(jobs, plan):
+        # Files are scanned while the tree is still being walked.
+        scans = scan_all(iter_jobs(ctx, config), plan)
+        for scan in scans:
             hits.extend(scan.hits)
             errors.extend(scan.problems)
         history = _history(ctx, config, plan)
@@ -88,7 +90,7 @@ class SecretsCheck:
             findings=findings,
             errors=(*errors, *history.problems),
             skipped=history.skipped,
-            inputs=len(jobs) + history.blobs,
+            inputs=len(scans) + history.blobs,
             metrics=tuple(metrics),
             rules=tuple(c.rule for c in config.custom_detectors),
         )
@@ -109,14 +111,24 @@ def _history(ctx: CheckContext, config: SecretsConfig, plan: ScanPlan) -> Histor
 
 def select_jobs(ctx: CheckContext, config: SecretsConfig) -> list[Job]:
     """The selected files, minus what git ignores when that is asked for."""
+    return list(iter_jobs(ctx, config))
+
+
+def iter_jobs(ctx: CheckContext, config: SecretsConfig) -> Iterator[Job]:
+    """:func:`select_jobs`, one file at a time as the walk finds it."""
     ignore = GitIgnore(ctx.root) if config.respect_gitignore else None
-    jobs = []
+    # Selected files lie under the resolved root and are no symlinks: their display path
+    # is a slice of their own (resolving each again costs more than scanning it).
+    prefix = str(ctx.root.resolve()) + os.sep
     for path in ctx.input_files(config):
-        display = ctx.display_path(path)
+        name = str(path)
+        if name.startswith(prefix):
+            display = name[len(prefix) :].replace(os.sep, "/")
+        else:
+            display = ctx.display_path(path)
         if ignore is not None and ignore.is_ignored(display):
             continue
-        jobs.append(Job(path, display, _size(path)))
-    return jobs
+        yield Job(path, display, _size(path))
 
 
 def _size(path: Path) -> int:

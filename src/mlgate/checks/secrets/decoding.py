@@ -121,7 +121,8 @@ def encoded_values(text: str) -> Iterator[Encoded]:
             yield _in_context(text, start, end, *decoded)
     if "%" in text:
         yield from _percent_values(text)
-    if '\\"' in text or "\\/" in text:
+    # One backslash search first: ``'\\"' in text`` stops at every quote of the text.
+    if "\\" in text and ('\\"' in text or "\\/" in text):
         yield from _escaped_values(text)
 
 

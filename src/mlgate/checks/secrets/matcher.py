@@ -1,12 +1,13 @@
 """Finding credentials in a text: anchor scans, detector regexes in windows, filters.
 
-Each distinct :class:`~mlgate.checks.secrets.rules.model.Anchor` is searched once over
-the text (lower-cased once for the folded ones). An anchor starts with a literal, so the
-regex engine runs its literal search (close to ``str.find`` speed) and the anchor's tail
-is checked in C at each occurrence, which keeps hits rare even for common words such as
-``token``. A detector's own pattern then runs only over the lines within its ``reach``
-of its anchors' hits. Python-level work is thus proportional to anchor hits, not to the
-file's size: a file with no anchor costs a few dozen C scans.
+One pass of the :mod:`~mlgate.checks.secrets.prefilter` tells which anchors may occur;
+each of those :class:`~mlgate.checks.secrets.rules.model.Anchor` is then searched once
+over the text (lower-cased once, when a folded one is searched). An anchor starts with
+a literal, so the regex engine runs its literal search (close to ``str.find`` speed)
+and the anchor's tail is checked in C at each occurrence, which keeps hits rare even
+for common words such as ``token``. A detector's own pattern then runs only over the
+lines within its ``reach`` of its anchors' hits. Python-level work is thus proportional
+to anchor hits, not to the file's size: a file with no anchor costs one pass.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from dataclasses import dataclass, replace
 from mlgate.checks.secrets.allowlist import is_allowed
 from mlgate.checks.secrets.decoding import MAX_DEPTH, Encoded, encoded_values
 from mlgate.checks.secrets.entropy import shannon_entropy
-from mlgate.checks.secrets.rules.model import Anchor, Detector, ValidatorName
+from mlgate.checks.secrets.prefilter import Prefilter
+from mlgate.checks.secrets.rules.model import Detector, ValidatorName
 from mlgate.checks.secrets.validators import VALIDATORS, Validity
 
 Window = tuple[int, int]
@@ -43,36 +45,63 @@ class Match:
     encoding: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    """An anchor's two compiled forms (exact, and case-insensitive for ``İ`` texts)."""
+
+    folded: bool
+    exact: re.Pattern[str]
+    caseless: re.Pattern[str]
+
+
 class _AnchorScan:
-    """The hits of each anchor in one text, each anchor searched at most once."""
+    """The hits of each anchor (by its index) in one text, each searched at most once."""
 
     def __init__(
-        self, text: str, compiled: dict[Anchor, tuple[re.Pattern[str], re.Pattern[str]]]
+        self, text: str, compiled: tuple[_Compiled, ...], present: frozenset[int] | None
     ) -> None:
         self.text = text
-        lowered = text.lower()
-        # Lower-casing keeps offsets unless a character expands (``İ``): then the folded
-        # anchors run case-insensitively over the text itself, slower but exact.
-        self.lowered = lowered if len(lowered) == len(text) else None
         self.compiled = compiled
-        self.hits: dict[Anchor, list[Window]] = {}
+        # Anchors the prefilter ruled out are never searched (``None``: search them all).
+        self.present = present
+        self._lowered: str | None = None
+        self._folded = False
+        self.hits: dict[int, list[Window]] = {}
 
-    def of(self, anchor: Anchor) -> list[Window]:
-        """``(start, end)`` of every hit of ``anchor``."""
+    @property
+    def lowered(self) -> str | None:
+        """The lower-cased text, made on first use; ``None`` when it changes offsets."""
+        if not self._folded:
+            lowered = self.text.lower()
+            # Lower-casing keeps offsets unless a character expands (``İ``): then the
+            # folded anchors run case-insensitively over the text itself, slower but exact.
+            self._lowered = lowered if len(lowered) == len(self.text) else None
+            self._folded = True
+        return self._lowered
+
+    def of(self, anchor: int) -> list[Window]:
+        """``(start, end)`` of every hit of the anchor numbered ``anchor``."""
         found = self.hits.get(anchor)
         if found is None:
-            exact, caseless = self.compiled[anchor]
-            if anchor.folded and self.lowered is not None:
-                target, pattern = self.lowered, exact
+            if self.present is not None and anchor not in self.present:
+                found = []
             else:
-                target, pattern = self.text, caseless if anchor.folded else exact
-            found = [m.span() for m in pattern.finditer(target)]
+                found = self._search(self.compiled[anchor])
             self.hits[anchor] = found
         return found
 
-    def windows(self, detector: Detector) -> list[Window]:
-        """Whole-line windows around the detector's anchor hits, merged."""
-        spans = [span for anchor in detector.scan_anchors() for span in self.of(anchor)]
+    def _search(self, anchor: _Compiled) -> list[Window]:
+        lowered = self.lowered if anchor.folded else None
+        if lowered is not None:
+            target, pattern = lowered, anchor.exact
+        else:
+            target = self.text
+            pattern = anchor.caseless if anchor.folded else anchor.exact
+        return [m.span() for m in pattern.finditer(target)]
+
+    def windows(self, detector: Detector, anchors: tuple[int, ...]) -> list[Window]:
+        """Whole-line windows around the hits of the detector's ``anchors``, merged."""
+        spans = [span for anchor in anchors for span in self.of(anchor)]
         if not spans:
             return []
         if detector.reach is None:
@@ -109,14 +138,24 @@ def _merged(windows: Iterable[Window]) -> list[Window]:
 
 
 class Matcher:
-    """Runs a catalogue of detectors over texts."""
+    """Runs a catalogue of detectors over texts (``prefilter=False``: search every anchor)."""
 
-    def __init__(self, detectors: Sequence[Detector]) -> None:
+    def __init__(self, detectors: Sequence[Detector], *, prefilter: bool = True) -> None:
         self.detectors = tuple(detectors)
-        anchors = {a for d in self.detectors for a in d.scan_anchors()}
-        self.compiled = {
-            a: (re.compile(a.pattern), re.compile(a.pattern, re.IGNORECASE)) for a in anchors
-        }
+        anchors = sorted(
+            {a for d in self.detectors for a in d.scan_anchors()},
+            key=lambda a: (a.pattern, a.folded),
+        )
+        number = {anchor: index for index, anchor in enumerate(anchors)}
+        self._plan = tuple(
+            (d, tuple(sorted({number[a] for a in d.scan_anchors()}))) for d in self.detectors
+        )
+        self._compiled = tuple(
+            _Compiled(a.folded, re.compile(a.pattern), re.compile(a.pattern, re.IGNORECASE))
+            for a in anchors
+        )
+        # Without the prefilter every anchor is searched: same results, slower.
+        self.prefilter = Prefilter(anchors if prefilter else ())
 
     def find(self, text: str) -> list[Match]:
         """Every credential in ``text``, overlapping candidates resolved, in text order."""
@@ -127,11 +166,13 @@ class Matcher:
 
     def candidates(self, text: str, depth: int) -> list[Match]:
         """Unresolved matches and look-alikes, with those of ``depth`` levels of decoding."""
-        scan = _AnchorScan(text, self.compiled)
+        present = self.prefilter.present(text)
+        scan = _AnchorScan(text, self._compiled, present)
         direct = [
             match
-            for detector in self.detectors
-            for window in scan.windows(detector)
+            for detector, anchors in self._plan
+            if present is None or not present.isdisjoint(anchors)
+            for window in scan.windows(detector, anchors)
             for match in _candidates(detector, text, window)
         ]
         if depth <= 0:

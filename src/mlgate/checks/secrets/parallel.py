@@ -1,10 +1,13 @@
 """Files in parallel: a process pool inside the check's own process, sized to its cores.
 
 Scanning is CPU-bound Python, so threads would share one core; processes do not. Files
-are dealt into batches of similar total size (largest first, each to the lightest
-batch), so one big artifact does not leave the other workers idle and the number of
-round trips stays small. Small scans stay in-process: starting workers costs more than
-it saves below a few megabytes.
+are taken as the selection yields them: the first few megabytes decide whether a pool
+pays at all (below :data:`MIN_PARALLEL_BYTES` starting workers costs more than it
+saves, and the scan stays in-process); past that, files are packed into batches of
+about :data:`BATCH_BYTES` (a larger file is a batch of its own) and each batch is handed
+to the pool as soon as it is full. The workers thus scan while the tree is still being
+walked, idle workers take the next batch (a big artifact does not hold the others up),
+and a batch is one round trip for many small files.
 
 Workers rebuild the detector catalogue from the check's configuration (JSON) and send
 back hits built by our own code. On Linux each worker asks the kernel to kill it when
@@ -14,12 +17,13 @@ the check's process dies, so a check stopped at its timeout leaves no worker beh
 from __future__ import annotations
 
 import ctypes
+import itertools
 import multiprocessing
 import os
 import signal
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,8 +32,8 @@ from mlgate.checks.secrets.matcher import Matcher
 from mlgate.checks.secrets.scan import FileScan, scan_file
 
 _PR_SET_PDEATHSIG = 1
-_BATCHES_PER_WORKER = 4
 MIN_PARALLEL_BYTES = 8 << 20
+BATCH_BYTES = 2 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +53,7 @@ class ScanPlan:
     max_text_bytes: int
     workers: int
     min_parallel_bytes: int = MIN_PARALLEL_BYTES
+    batch_bytes: int = BATCH_BYTES
 
 
 def available_cores() -> int:
@@ -58,37 +63,45 @@ def available_cores() -> int:
     return os.cpu_count() or 1
 
 
-def scan_all(jobs: Sequence[Job], plan: ScanPlan) -> list[FileScan]:
+def scan_all(jobs: Iterable[Job], plan: ScanPlan) -> list[FileScan]:
     """Scan every job, in parallel when it pays; results come in job order."""
-    total = sum(job.size for job in jobs)
-    if plan.workers < 2 or len(jobs) < 2 or total < plan.min_parallel_bytes:
+    pending = iter(jobs)
+    head: list[Job] = []
+    total = 0
+    for job in pending:
+        head.append(job)
+        total += job.size
+        if total >= plan.min_parallel_bytes and len(head) > 1:
+            break
+    if plan.workers < 2 or total < plan.min_parallel_bytes or len(head) < 2:
         matcher = plan.build_matcher()
-        return [scan_file(j.path, j.display, matcher, plan.max_text_bytes) for j in jobs]
-    batches = deal(jobs, plan.workers * _BATCHES_PER_WORKER)
+        rest = [*head, *pending]
+        return [scan_file(j.path, j.display, matcher, plan.max_text_bytes) for j in rest]
     with ProcessPoolExecutor(
         max_workers=plan.workers,
         mp_context=_pool_context(),
         initializer=_start_worker,
         initargs=(plan.build_matcher, plan.max_text_bytes),
     ) as pool:
-        results = list(pool.map(_scan_batch, batches))
-    by_path = {
-        job.path: scan
-        for batch, scans in zip(batches, results, strict=True)
-        for job, scan in zip(batch, scans, strict=True)
-    }
-    return [by_path[job.path] for job in jobs]
+        futures = [
+            pool.submit(_scan_batch, batch)
+            for batch in batched(itertools.chain(head, pending), plan.batch_bytes)
+        ]
+        return [scan for future in futures for scan in future.result()]
 
 
-def deal(jobs: Sequence[Job], count: int) -> list[list[Job]]:
-    """``count`` batches (fewer if there are fewer jobs) of near-equal total size."""
-    batches: list[list[Job]] = [[] for _ in range(min(count, len(jobs)))]
-    loads = [0] * len(batches)
-    for job in sorted(jobs, key=lambda j: j.size, reverse=True):
-        lightest = loads.index(min(loads))
-        batches[lightest].append(job)
-        loads[lightest] += job.size
-    return batches
+def batched(jobs: Iterable[Job], batch_bytes: int) -> Iterator[list[Job]]:
+    """Consecutive jobs packed into batches of about ``batch_bytes`` (at least one job)."""
+    batch: list[Job] = []
+    size = 0
+    for job in jobs:
+        if batch and size + job.size > batch_bytes:
+            yield batch
+            batch, size = [], 0
+        batch.append(job)
+        size += job.size
+    if batch:
+        yield batch
 
 
 def _pool_context() -> multiprocessing.context.BaseContext:

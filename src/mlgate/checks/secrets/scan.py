@@ -1,7 +1,8 @@
 """One file to hits: each file goes to the reader its name or its content calls for.
 
 Notebooks are decoded cell by cell; files named as text (source, configs, Dockerfiles,
-Terraform) are matched as text unless their head holds NUL bytes (then they are
+Terraform, whose variable defaults are also matched under the variable's name) are
+matched as text unless their head holds NUL bytes (then they are
 binaries with a misleading name); everything else is sniffed: artifacts and other
 binaries give their strings through :mod:`mlgate.formats.strings`, plain text that is
 not named as such is matched as text. Large files are memory-mapped, so a file is read
@@ -18,6 +19,7 @@ from mlgate.checks.secrets.matcher import Matcher
 from mlgate.checks.secrets.readers.artifact import artifact_hits
 from mlgate.checks.secrets.readers.hits import Hit
 from mlgate.checks.secrets.readers.notebook import NotebookError, notebook_hits
+from mlgate.checks.secrets.readers.terraform import TERRAFORM_SUFFIXES, terraform_hits
 from mlgate.checks.secrets.readers.text import decode_text, text_hits
 from mlgate.formats.sniff import Format, sniff
 from mlgate.formats.span import Span
@@ -83,7 +85,11 @@ def _route(
     if fits and path.suffix.lower() == ".ipynb":
         return FileScan(tuple(_notebook(decode_text(data), display, matcher)))
     if fits and is_text_name(path) and not is_binary_head:
-        return FileScan(tuple(text_hits(decode_text(data), display, matcher)))
+        text = decode_text(data)
+        hits = text_hits(text, display, matcher)
+        if path.suffix.lower() in TERRAFORM_SUFFIXES:
+            hits += terraform_hits(text, display, matcher, hits)
+        return FileScan(tuple(hits))
     if fits and not is_binary_head and sniff(data) is Format.UNKNOWN:
         return FileScan(tuple(text_hits(decode_text(data), display, matcher)))
     scan = artifact_hits(Span(data, 0, len(data)), display, matcher)

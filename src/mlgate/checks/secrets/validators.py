@@ -14,8 +14,9 @@ import re
 import zlib
 from collections.abc import Callable
 from enum import StrEnum
+from itertools import pairwise
 
-from mlgate.checks.secrets.allowlist import is_allowed
+from mlgate.checks.secrets.allowlist import METADATA_KEY_WORDS, is_allowed
 from mlgate.checks.secrets.asn1 import is_der_private_key
 from mlgate.checks.secrets.decoding import decode_run
 from mlgate.checks.secrets.entropy import character_classes, shannon_entropy
@@ -29,13 +30,11 @@ _PEM_LABEL = re.compile(r"-----BEGIN ([A-Z0-9 ]*)-----")
 _PEM_ESCAPES = re.compile(r"\\r|\\n|\\\\n")
 _HEADER_LINE = re.compile(r"^[A-Za-z\-]+:.*$", re.MULTILINE)
 # Key names that describe a secret rather than hold one.
-_METADATA_KEY = re.compile(
-    r"(?i)[_\-]?(?:name|names|id|ids|path|file|type|url|uri|env|var|arn|field|header|length"
-    r"|len|prefix|suffix|dir|ref|label|class|count|size|endpoint|scope|policy|format|version"
-    r"|mode|hash|digest|store|manager|provider|source|location|param|method|limit|expiry)$"
-)
+_METADATA_KEY = re.compile(rf"(?i)(?:{'|'.join(METADATA_KEY_WORDS)})$")
 # Names under which 32 hex digits are a digest or an identifier, not a Twilio auth token.
 _HASH_NAME = re.compile(r"(?i)md5|sha\d|hash|digest|checksum|etag|crc|fingerprint|sid$|_?id$|uuid")
+_LOWER_HEX = re.compile(r"[0-9a-f]+")
+_URLSAFE_BODY = re.compile(r"[A-Za-z0-9_\-]+")
 _DOTTED_NAME = re.compile(r"[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)+")
 
 
@@ -183,6 +182,44 @@ def _not_a_hash_name(secret: str, groups: dict[str, str]) -> Validity:
     return Validity.INVALID if _HASH_NAME.search(groups.get("key", "")) else Validity.PLAUSIBLE
 
 
+def is_patterned(body: str) -> bool:
+    """A typed stand-in rather than a random value: periodic, or mostly an alphabet walk.
+
+    ``0123456789abcdef0123...`` or ``ABCDEFGHIJ...`` pass entropy floors; random bodies
+    repeat no unit and almost never step to the next code point (1 pair in 16 to 64).
+    """
+    if any(body[period:] == body[:-period] for period in range(1, len(body) // 3 + 1)):
+        return True  # a unit repeated at least three times, the last copy maybe cut short
+    steps = sum(1 for a, b in pairwise(body) if ord(b) - ord(a) == 1)
+    return steps * 2 >= len(body)
+
+
+def _hex_body(body: str, length: int) -> Validity:
+    if len(body) != length or _LOWER_HEX.fullmatch(body) is None or is_patterned(body):
+        return Validity.INVALID
+    return Validity.PARSED
+
+
+def _databricks(secret: str, groups: dict[str, str]) -> Validity:
+    """``dapi`` and 32 lower-case hex digits (an optional ``-N`` suffix), not a stand-in."""
+    return _hex_body(secret.removeprefix("dapi").split("-", 1)[0], 32)
+
+
+def _wandb(secret: str, groups: dict[str, str]) -> Validity:
+    """40 lower-case hex digits, not a stand-in."""
+    return _hex_body(secret, 40)
+
+
+def _dockerhub(secret: str, groups: dict[str, str]) -> Validity:
+    """``dckr_pat_`` and 27 base64url characters mixing classes, not a stand-in."""
+    body = secret.removeprefix("dckr_pat_")
+    if len(body) != 27 or _URLSAFE_BODY.fullmatch(body) is None:
+        return Validity.INVALID
+    if character_classes(body) < 2 or is_patterned(body):
+        return Validity.INVALID
+    return Validity.PARSED
+
+
 def _none(secret: str, groups: dict[str, str]) -> Validity:
     return Validity.PLAUSIBLE
 
@@ -198,4 +235,7 @@ VALIDATORS: dict[ValidatorName, Validator] = {
     ValidatorName.GENERIC_ASSIGNMENT: _generic_assignment,
     ValidatorName.URL_PASSWORD: _url_password,
     ValidatorName.NOT_A_HASH_NAME: _not_a_hash_name,
+    ValidatorName.DATABRICKS: _databricks,
+    ValidatorName.WANDB: _wandb,
+    ValidatorName.DOCKERHUB: _dockerhub,
 }

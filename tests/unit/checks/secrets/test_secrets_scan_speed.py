@@ -13,7 +13,7 @@ from mlgate.checks.secrets import SecretsCheck, SecretsConfig
 from mlgate.checks.secrets.check import catalogue, select_jobs
 from mlgate.checks.secrets.gitignore import GitIgnore, parse_rules
 from mlgate.checks.secrets.matcher import Matcher
-from mlgate.checks.secrets.parallel import Job, ScanPlan, deal, scan_all
+from mlgate.checks.secrets.parallel import Job, ScanPlan, batched, scan_all
 from mlgate.checks.secrets.readers.text import text_hits
 from mlgate.checks.secrets.rules import DETECTORS
 from mlgate.core.check import CheckContext
@@ -119,11 +119,11 @@ def test_ignored_files_are_not_scanned_unless_asked(tmp_path: Path) -> None:
     assert [(f.rule_id, f.location.path) for f in result.findings] == [("SEC007", "secrets.env")]
 
 
-def test_batches_are_dealt_by_size() -> None:
-    jobs = [Job(Path(str(i)), str(i), size) for i, size in enumerate([50, 10, 30, 20, 40])]
-    batches = deal(jobs, 2)
-    assert [[j.size for j in b] for b in batches] == [[50, 20, 10], [40, 30]]
-    assert deal(jobs[:1], 8) == [[jobs[0]]]
+def test_batches_pack_consecutive_files_up_to_a_size() -> None:
+    jobs = [Job(Path(str(i)), str(i), size) for i, size in enumerate([50, 10, 30, 20, 90, 5])]
+    batches = list(batched(iter(jobs), 60))
+    assert [[j.size for j in b] for b in batches] == [[50, 10], [30, 20], [90], [5]]
+    assert list(batched(iter(()), 60)) == []
 
 
 def test_process_pool_finds_what_one_process_finds(tmp_path: Path) -> None:
@@ -133,7 +133,11 @@ def test_process_pool_finds_what_one_process_finds(tmp_path: Path) -> None:
 
     def plan(workers: int) -> ScanPlan:
         return ScanPlan(
-            build_matcher=build, max_text_bytes=1 << 26, workers=workers, min_parallel_bytes=0
+            build_matcher=build,
+            max_text_bytes=1 << 26,
+            workers=workers,
+            min_parallel_bytes=0,
+            batch_bytes=64 << 10,
         )
 
     def summary(workers: int) -> list[tuple[str | None, object]]:

@@ -98,3 +98,41 @@ def test_generic_assignment_needs_a_secret_name_and_a_secret_value(
     key: str, value: str, expected: Validity
 ) -> None:
     assert validate(ValidatorName.GENERIC_ASSIGNMENT, value, key=key) is expected
+
+
+@pytest.mark.parametrize(
+    ("name", "make"),
+    [
+        (ValidatorName.DATABRICKS, st.databricks),
+        (ValidatorName.WANDB, st.wandb),
+        (ValidatorName.DOCKERHUB, st.dockerhub),
+    ],
+)
+def test_generated_tokens_of_documented_formats_parse(name: ValidatorName, make: object) -> None:
+    rng = st.seeded(f"structure-{name}")
+    assert callable(make)
+    assert all(validate(name, make(rng)) is Validity.PARSED for _ in range(200))
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        (ValidatorName.DATABRICKS, "dapi" + "0123456789abcdef" * 2),
+        (ValidatorName.DATABRICKS, "dapi" + "0123456789ABCDEF" * 2),
+        (ValidatorName.DATABRICKS, "dapi" + "a1b2c3d4" * 4 + "-2"),
+        (ValidatorName.WANDB, ("0123456789abcdef" * 3)[:40]),
+        (ValidatorName.WANDB, "ab" * 19 + "cd"),
+        (ValidatorName.WANDB, "0" * 39 + "g"),
+        (ValidatorName.DOCKERHUB, "dckr_pat_" + "ABCDEFGHIJKLMNOPQRSTUVWXYZa"),
+        (ValidatorName.DOCKERHUB, "dckr_pat_" + "mydockerhubpersonalaccesstk"),
+        (ValidatorName.DOCKERHUB, "dckr_pat_" + "Ab1-" * 6 + "Ab1"),
+        (ValidatorName.DOCKERHUB, "dckr_pat_" + "Ab1+" * 6 + "Ab1"),
+    ],
+)
+def test_hand_typed_stand_ins_of_those_formats_are_invalid(name: ValidatorName, value: str) -> None:
+    assert validate(name, value) is Validity.INVALID
+
+
+def test_a_databricks_suffix_is_part_of_the_documented_shape() -> None:
+    token = st.databricks(st.seeded(41))
+    assert validate(ValidatorName.DATABRICKS, token + "-2") is Validity.PARSED

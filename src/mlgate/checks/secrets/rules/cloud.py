@@ -120,6 +120,7 @@ DATABRICKS_TOKEN = Detector(
     pattern=re.compile(r"(?<![A-Za-z0-9])(?P<secret>dapi[0-9a-f]{32}(?:-\d)?)(?![A-Za-z0-9])"),
     keywords=("dapi",),
     entropy=3.0,
+    validator=ValidatorName.DATABRICKS,
     anchors=(Anchor("dapi[0-9a-f]{32}", folded=False),),
     reach=0,
 )  # fmt: skip

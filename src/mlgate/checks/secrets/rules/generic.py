@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from mlgate.checks.secrets.allowlist import METADATA_KEY_WORDS
 from mlgate.checks.secrets.rules.model import ROTATE, Anchor, Detector, ValidatorName, secret_rule
 from mlgate.core.finding import Severity
 
@@ -69,11 +70,19 @@ DATABASE_URL = Detector(
 )  # fmt: skip
 
 # Anchored on the keyword followed by an assignment, so common words (``tokenizer``,
-# ``keys()``) cost nothing. The value is quoted (any run without whitespace or quotes,
+# ``keys()``) cost nothing, and on key names that do not end in a metadata word
+# (``token_path:``, ``secret_name:``): the validator rejects those keys anyway, and
+# configs are full of them. The value is quoted (any run without whitespace or quotes,
 # punctuation included) or bare up to whitespace/punctuation; a type annotation may sit
 # between the name and ``=`` (``password: str = "..."``). The validator then demands
 # entropy, mixed character classes and a key name that is not metadata.
-_ASSIGNED = r"[a-z0-9_\-]{0,24}[\"']?[ \t]{0,8}[:=]"
+# The key is taken possessively (what follows it is never a key character, so giving
+# characters back cannot help) and checked once by one lookbehind per word length.
+_BY_LENGTH: dict[int, list[str]] = {}
+for _word in METADATA_KEY_WORDS:
+    _BY_LENGTH.setdefault(len(_word), []).append(_word)
+_NOT_METADATA = "".join(f"(?<!{'|'.join(words)})" for _, words in sorted(_BY_LENGTH.items()))
+_ASSIGNED = rf"[a-z0-9_\-]{{0,24}}+{_NOT_METADATA}[\"']?[ \t]{{0,8}}[:=]"
 GENERIC_ASSIGNMENT = Detector(
     rule=secret_rule(
         26, "generic-secret-assignment", Severity.MEDIUM,

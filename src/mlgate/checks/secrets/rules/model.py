@@ -6,10 +6,12 @@ for the prefilter, a regular expression whose ``secret`` group is the credential
 entropy floor, an optional context that must appear nearby, and an offline validator.
 Users extend the catalogue with the same record through the check's configuration.
 
-Speed comes from :class:`Anchor` patterns: each starts with a literal, so the regex
-engine finds it with its fast literal search, and only the lines within ``reach`` of an
-anchor hit are given to the detector's full pattern (which may start with lookbehinds
-or case-insensitive alternations that are slow over a whole file).
+Speed comes from :class:`Anchor` patterns: one pass of an RE2 set over a file tells
+which anchors may occur (:mod:`~mlgate.checks.secrets.prefilter`), each of those starts
+with a literal, so Python's regex engine finds it with its fast literal search, and only
+the lines within ``reach`` of an anchor hit are given to the detector's full pattern
+(which may start with lookbehinds or case-insensitive alternations that are slow over a
+whole file).
 """
 
 from __future__ import annotations
@@ -37,6 +39,9 @@ class ValidatorName(StrEnum):
     GENERIC_ASSIGNMENT = "generic-assignment"
     URL_PASSWORD = "url-password"  # noqa: S105  # a validator name, not a password
     NOT_A_HASH_NAME = "not-a-hash-name"
+    DATABRICKS = "databricks-token"
+    WANDB = "wandb-key"
+    DOCKERHUB = "dockerhub-pat"
 
 
 @dataclass(frozen=True, slots=True)

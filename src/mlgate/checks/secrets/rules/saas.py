@@ -154,6 +154,7 @@ WANDB_KEY = Detector(
     ),
     keywords=("wandb",),
     entropy=3.0,
+    validator=ValidatorName.WANDB,
     allow_hash_like=True,
     reach=0,
 )  # fmt: skip

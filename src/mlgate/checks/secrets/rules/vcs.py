@@ -97,6 +97,7 @@ DOCKERHUB_TOKEN = Detector(
     ),
     keywords=("dckr_pat_",),
     entropy=3.3,
+    validator=ValidatorName.DOCKERHUB,
     anchors=(Anchor("dckr_pat_", folded=False),),
     reach=0,
 )  # fmt: skip
