@@ -1,6 +1,7 @@
-"""Lines per second and peak memory of the ``sast`` check, with Bandit side by side.
+"""Lines per second and peak memory of the ``sast`` check, with Bandit and Semgrep side by side.
 
-Usage: ``python benchmarks/sast.py [TREE] [--repeat N] [--limit N] [--warm] [--with-bandit]``;
+Usage: ``python benchmarks/sast.py [TREE] [--repeat N] [--limit N] [--warm] [--with-bandit]
+[--with-semgrep]``;
 TREE defaults to the running interpreter's site-packages (pick one ~600k-line package,
 e.g. ``.venv/lib/python3.11/site-packages/pandas``, for the memory goal). Prints the
 median over the repeats, CPU time per core, and peak RSS (``resource.getrusage``).
@@ -8,6 +9,15 @@ median over the repeats, CPU time per core, and peak RSS (``resource.getrusage``
 ``--with-bandit`` creates ``benchmarks/.venv-bandit`` (git-ignored) with
 ``pip install bandit==1.9.4`` on first use (never a project dependency), runs
 ``bandit -r TREE`` over the same files and prints its lines/s and the ratio.
+
+``--with-semgrep`` likewise creates ``benchmarks/.venv-semgrep`` with ``pip install
+semgrep==1.185.0`` and runs it offline (``--metrics=off``, no version check, only the
+local taint rules of ``benchmarks/semgrep_rules.yaml``, never the registry) on one core
+(``--jobs 1``) over the same tree. Semgrep keeps no result cache: its "cold" figure is
+the first run (rules compiled, files read from disk), "warm" the median of the next
+``--repeat`` runs (files in the page cache). Files Semgrep skips (its size limit, its
+default ignore list, which ``--no-git-ignore --x-ignore-semgrepignore-files`` turn off)
+are reported, since they change the lines it really read.
 
 ``--warm`` also times the per-file result cache (in a temporary directory, as the
 check keeps it under ``.mlgate-cache/sast``): a cold run that fills it, a warm run
@@ -18,6 +28,7 @@ import (the worst kind of one-file change). Results are never committed.
 from __future__ import annotations
 
 import argparse
+import json
 import resource
 import statistics
 import subprocess
@@ -37,6 +48,9 @@ from mlgate.checks.sast.rules import default_rules  # noqa: E402
 
 BANDIT_ENV = _HERE / ".venv-bandit"
 BANDIT = "bandit==1.9.4"
+SEMGREP_ENV = _HERE / ".venv-semgrep"
+SEMGREP = "semgrep==1.185.0"
+SEMGREP_RULES = _HERE / "semgrep_rules.yaml"
 
 
 def load_tree(root: Path, limit: int | None) -> list[SourceFile]:
@@ -104,13 +118,19 @@ def time_cached(files: list[SourceFile], repeat: int) -> tuple[float, float, flo
     return median(cold), median(warm), median(after_edit), files[target].path
 
 
+def tool_executable(environment: Path, requirement: str, name: str) -> Path:
+    """A tool of the benchmark's own environment, created on first use."""
+    executable = environment / "bin" / name
+    if not executable.exists():
+        venv.create(environment, with_pip=True)
+        pip = str(environment / "bin" / "pip")
+        subprocess.run([pip, "install", "-q", requirement], check=True)
+    return executable
+
+
 def bandit_executable() -> Path:
     """The bandit of the benchmark's own environment, created on first use."""
-    executable = BANDIT_ENV / "bin" / "bandit"
-    if not executable.exists():
-        venv.create(BANDIT_ENV, with_pip=True)
-        subprocess.run([str(BANDIT_ENV / "bin" / "pip"), "install", "-q", BANDIT], check=True)
-    return executable
+    return tool_executable(BANDIT_ENV, BANDIT, "bandit")
 
 
 def time_bandit(tree: Path, repeat: int) -> tuple[float, float]:
@@ -130,6 +150,59 @@ def time_bandit(tree: Path, repeat: int) -> tuple[float, float]:
     return statistics.median(wall), statistics.median(cpu)
 
 
+def _run_semgrep(executable: Path, tree: Path, report: Path) -> tuple[float, float]:
+    """Wall and CPU seconds (user + sys of the children) of one offline semgrep scan."""
+    command = [
+        str(executable),
+        "scan",
+        "--config",
+        str(SEMGREP_RULES),
+        "--metrics=off",
+        "--disable-version-check",
+        "--jobs",
+        "1",
+        # The tree may be git-ignored (a venv's site-packages) or match Semgrep's default
+        # ignore list (tests/): read every file mlgate and Bandit read.
+        "--no-git-ignore",
+        "--x-ignore-semgrepignore-files",
+        "--quiet",
+        "--json",
+        "--output",
+        str(report),
+        str(tree.resolve()),
+    ]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    # Semgrep exits 1 when it finds something: only its timing and target list matter.
+    subprocess.run(command, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+
+
+def time_semgrep(
+    tree: Path, repeat: int
+) -> tuple[tuple[float, float], tuple[float, float], int, int]:
+    """(wall, cpu) of a cold first run and medians of ``repeat`` warm runs; files and lines read.
+
+    Semgrep picks its own targets (``.pyi`` stubs too): its rate counts the lines of the
+    files its report lists as scanned.
+    """
+    executable = tool_executable(SEMGREP_ENV, SEMGREP, "semgrep")
+    with tempfile.TemporaryDirectory() as directory:
+        report = Path(directory) / "semgrep.json"
+        cold = _run_semgrep(executable, tree, report)
+        warm = [_run_semgrep(executable, tree, report) for _ in range(repeat)]
+        try:
+            scanned = [Path(p) for p in json.loads(report.read_text())["paths"]["scanned"]]
+        except (OSError, ValueError, KeyError, TypeError):
+            scanned = []  # no report: semgrep failed, and its timing means nothing
+    lines = sum(p.read_bytes().count(b"\n") for p in scanned if p.is_file())
+    wall = statistics.median(w for w, _ in warm)
+    cpu = statistics.median(c for _, c in warm)
+    return cold, (wall, cpu), len(scanned), lines
+
+
 def _rate(label: str, lines: int, wall: float, cpu: float) -> str:
     return (
         f"{label:<8} wall {wall:7.2f} s -> {lines / wall:>9,.0f} lines/s   "
@@ -145,6 +218,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None, help="analyse only the first N files")
     parser.add_argument("--warm", action="store_true", help="also time the result cache")
     parser.add_argument("--with-bandit", action="store_true", help="use benchmarks/.venv-bandit")
+    parser.add_argument(
+        "--with-semgrep", action="store_true", help="use benchmarks/.venv-semgrep (offline)"
+    )
     args = parser.parse_args(argv)
     tree = Path(args.tree)
     files = load_tree(tree, args.limit)
@@ -159,15 +235,26 @@ def main(argv: list[str] | None = None) -> int:
         print(f"cached   cold {cold:7.2f} s -> {lines / cold:>9,.0f} lines/s (fills the cache)")
         print(f"cached   warm {warm:7.2f} s -> {lines / warm:>9,.0f} lines/s   {cold / warm:.1f}x")
         print(f"cached   edit of {edited}: {edit:7.2f} s   {cold / edit:.1f}x faster than cold")
+    if (args.with_bandit or args.with_semgrep) and args.limit is not None:
+        print("bandit/semgrep: skipped (--limit selects files they cannot)")
+        return 0
     if args.with_bandit:
-        if args.limit is not None:
-            print("bandit: skipped (--limit selects files bandit -r cannot)")
-            return 0
         bandit_wall, bandit_cpu = time_bandit(tree, args.repeat)
         print(_rate("bandit", lines, bandit_wall, bandit_cpu))
         print(
             f"ratio mlgate/bandit lines/s: wall {bandit_wall / wall:.2f}x  "
             f"cpu {bandit_cpu / cpu:.2f}x"
+        )
+    if args.with_semgrep:
+        cold_run, warm_run, scanned, read = time_semgrep(tree, args.repeat)
+        print(f"semgrep  scanned {scanned} files, {read} lines (mlgate: {len(files)}, {lines})")
+        print(_rate("semgrep", read, *cold_run) + "   cold (first run)")
+        print(_rate("semgrep", read, *warm_run) + "   warm")
+        ours, theirs = lines / wall, read / warm_run[0]
+        ours_cpu, theirs_cpu = lines / cpu, read / warm_run[1]
+        print(
+            f"ratio mlgate/semgrep lines/s (warm): wall {ours / theirs:.2f}x  "
+            f"cpu {ours_cpu / theirs_cpu:.2f}x"
         )
     return 0
 

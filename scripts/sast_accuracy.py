@@ -38,6 +38,7 @@ CATEGORY_RULES = {
     "httponlycookie": "SAST1004",
     "tls": "SAST295",
     "debug": "SAST489",
+    "hardcoded": "SAST798",
 }
 # Cases are stored as ``.py.txt`` so that linters and type checkers of this repository
 # never run over deliberately vulnerable (and partly Python 3.12+) code.

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import ast
 
-from mlgate.checks.sast import configs, exprs, weakness
+from mlgate.checks.sast import configs, credentials, exprs, weakness
 from mlgate.checks.sast.consts import fold, is_bounded
 from mlgate.checks.sast.frame import Frame
+from mlgate.checks.sast.guards import derived_fact
 from mlgate.checks.sast.labels import EMPTY, Taint, extend, join
 from mlgate.checks.sast.paths import access_path, constant_key, root_path
 from mlgate.checks.sast.rules.sanitizers import CONFIG_PARSERS
@@ -35,6 +36,7 @@ def _literal_shape(value: ast.expr, state: State, frame: Frame) -> Shape | None:
             return None
         return ListShape(tuple(exprs.evaluate(e, state, frame) for e in value.elts))
     if isinstance(value, ast.Dict):
+        credentials.check_dict(value, frame)
         keys = [constant_key(k) if k is not None else UNKNOWN for k in value.keys]
         if any(k is UNKNOWN for k in keys):
             return None
@@ -83,6 +85,7 @@ def _bind_name(
     shape: Shape | None,
 ) -> None:
     path = (target.id,)
+    fact = derived_fact(value, state) if value is not None else None
     stepped = extend(taint, frame.step(target, f"assigned to `{target.id}`")) if taint else taint
     if shape is not None:
         state.write_shape(path, shape)
@@ -93,6 +96,8 @@ def _bind_name(
     constant = fold(value, state, frame.module.constants) if value is not None else UNKNOWN
     state.consts[target.id] = constant if is_bounded(constant) else UNKNOWN
     state.classes.pop(target.id, None)
+    if fact is not None and fact[1][:1] != path:
+        state.derived[target.id] = fact
     if isinstance(value, ast.Call):
         created = frame.qualify(value.func, state)
         if created is not None and (

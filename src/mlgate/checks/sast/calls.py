@@ -4,6 +4,10 @@ A call to a project function uses that function's summary (parameters to return,
 parameters to sinks, sources it returns). A call to anything else returns the union
 of its receiver's and arguments' taint, unless a sanitizer or a clean-result method
 says otherwise: unknown library code is assumed to pass data through.
+
+Calling a module-level ``functools.partial`` global is calling its target with the fixed
+arguments first (``sh = partial(subprocess.run, shell=True)``), and a dispatcher such
+as ``BackgroundTasks.add_task(f, x)`` or ``asyncio.to_thread(f, x)`` also calls ``f(x)``.
 """
 
 from __future__ import annotations
@@ -11,16 +15,17 @@ from __future__ import annotations
 import ast
 from collections.abc import Hashable
 
-from mlgate.checks.sast import exprs, weakness
+from mlgate.checks.sast import credentials, exprs, weakness
 from mlgate.checks.sast.frame import Frame
 from mlgate.checks.sast.inputs import call_source
-from mlgate.checks.sast.ir import Signature
+from mlgate.checks.sast.ir import PartialDef, Signature
 from mlgate.checks.sast.labels import EMPTY, Step, Taint, clear, extend, join, restore
 from mlgate.checks.sast.paths import access_path, constant_key
 from mlgate.checks.sast.results import EMPTY_SUMMARY
 from mlgate.checks.sast.rules.model import ALL_CLASSES
 from mlgate.checks.sast.rules.queries import SESSION_METHODS
 from mlgate.checks.sast.rules.sanitizers import CLEAN_METHODS, CONFIG_PARSERS
+from mlgate.checks.sast.rules.sinks import DISPATCHERS
 from mlgate.checks.sast.sinkcheck import CallArgs, check_sinks
 from mlgate.checks.sast.state import UNKNOWN, DictShape, ListShape, State, Unknown
 
@@ -44,6 +49,9 @@ def evaluate_call(node: ast.Call, state: State, frame: Frame) -> Taint:
     attribute = _getattr_constant(node, state, frame)
     if attribute is not None:
         return exprs.evaluate(attribute, state, frame)
+    bound = frame.partial_for(node.func, state)
+    if bound is not None:
+        return _call_partial(node, bound, state, frame)
     func = node.func
     method = func.attr if isinstance(func, ast.Attribute) else None
     receiver = (
@@ -58,6 +66,36 @@ def evaluate_call(node: ast.Call, state: State, frame: Frame) -> Taint:
     if found:
         return found
     qualname = frame.qualify(func, state)
+    credentials.check_call(node, qualname, method, frame)
+    _run_callback(node, qualname, method, state, frame)
+    return _dispatch(node, qualname, method, values, state, frame)
+
+
+def _run_callback(
+    node: ast.Call, qualname: str | None, method: str | None, state: State, frame: Frame
+) -> None:
+    """``tasks.add_task(f, x)`` / ``asyncio.to_thread(f, x)`` call ``f(x)`` later."""
+    index = DISPATCHERS.get(qualname or "")
+    if index is None and method is not None:
+        index = DISPATCHERS.get("." + method)
+    if index is None or len(node.args) <= index:
+        return
+    if any(isinstance(a, ast.Starred) for a in node.args[: index + 1]):
+        return
+    call = ast.Call(func=node.args[index], args=node.args[index + 1 :], keywords=node.keywords)
+    evaluate_call(ast.copy_location(call, node), state, frame)
+
+
+def _dispatch(
+    node: ast.Call,
+    qualname: str | None,
+    method: str | None,
+    values: CallArgs,
+    state: State,
+    frame: Frame,
+) -> Taint:
+    """Sinks, weaknesses, container updates and the result of a call to ``qualname``."""
+    func = node.func
     # A method of a project class is analysed through its summary: its name alone
     # (``service.search``) says nothing about an LDAP or SQL driver.
     by_name = None if _is_project_method(func, state, frame) else method
@@ -70,6 +108,36 @@ def evaluate_call(node: ast.Call, state: State, frame: Frame) -> Taint:
             weakness.check_session_write(node, values.everything(), frame)
         _mutate(func.value, method, node, values, state)
     return _result(node, qualname, method, values, state, frame)
+
+
+def _call_partial(node: ast.Call, bound: PartialDef, state: State, frame: Frame) -> Taint:
+    """``run(x)`` where ``run = partial(target, a, k=v)`` is ``target(a, x, k=v)``.
+
+    The fixed arguments were module-level values (constants where known); a fixed
+    keyword whose value is not a constant stays unknown, so ``shell=flag`` counts as
+    a shell like it does in a direct call.
+    """
+    fixed = [ast.Constant(value=None) for _ in range(bound.bound)]
+    keywords = [ast.keyword(arg=k, value=ast.Constant(value=v)) for k, v in bound.keywords]
+    keywords.extend(ast.keyword(arg=k, value=ast.Name(id=_UNKNOWN_NAME)) for k in bound.unknown)
+    given = {k.arg for k in node.keywords}
+    call = ast.Call(
+        func=node.func,
+        args=[*fixed, *node.args],
+        keywords=[*(k for k in keywords if k.arg not in given), *node.keywords],
+    )
+    for part in (call, *fixed, *(k.value for k in keywords)):
+        ast.copy_location(part, node)
+    values = CallArgs(
+        receiver=EMPTY,
+        args=tuple(exprs.evaluate(a, state, frame) for a in call.args),
+        kwargs={k.arg or "**": exprs.evaluate(k.value, state, frame) for k in call.keywords},
+    )
+    return _dispatch(call, bound.target, None, values, state, frame)
+
+
+# Never a Python identifier, so it folds to nothing and names no source.
+_UNKNOWN_NAME = "<partial keyword>"
 
 
 def _is_project_method(func: ast.expr, state: State, frame: Frame) -> bool:

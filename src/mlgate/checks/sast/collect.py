@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 from types import MappingProxyType
 
 from mlgate.checks.sast.handlers import classify
-from mlgate.checks.sast.instances import field_types, module_instances
+from mlgate.checks.sast.instances import field_types, module_instances, module_partials
 from mlgate.checks.sast.ir import (
     FunctionFacts,
     FunctionNode,
@@ -49,6 +49,7 @@ def build_module(tree: ast.Module, *, path: str, text: str) -> ModuleFacts:
         classes=MappingProxyType(classes),
         instances=MappingProxyType(module_instances(tree, imports, name)),
         fields=MappingProxyType(fields),
+        partials=MappingProxyType(module_partials(tree, imports, name)),
     )
 
 

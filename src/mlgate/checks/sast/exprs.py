@@ -13,7 +13,7 @@ import ast
 import re
 from collections.abc import Callable
 
-from mlgate.checks.sast import assign, calls, configs
+from mlgate.checks.sast import assign, calls, configs, credentials
 from mlgate.checks.sast.consts import fold
 from mlgate.checks.sast.frame import Frame
 from mlgate.checks.sast.guards import refine
@@ -121,6 +121,7 @@ def _sequence(node: ast.expr, state: State, frame: Frame) -> Taint:
 
 def _dict(node: ast.expr, state: State, frame: Frame) -> Taint:
     assert isinstance(node, ast.Dict)  # noqa: S101 - dispatch table guarantees the type
+    credentials.check_dict(node, frame)
     keys = [k for k in node.keys if k is not None]
     return join(evaluate_all(keys, state, frame), evaluate_all(node.values, state, frame))
 
@@ -150,6 +151,7 @@ def _operand(node: ast.expr, state: State, frame: Frame) -> Taint:
 
 def _compare(node: ast.expr, state: State, frame: Frame) -> Taint:
     assert isinstance(node, ast.Compare)  # noqa: S101 - dispatch table guarantees the type
+    credentials.check_compare(node, frame)
     evaluate(node.left, state, frame)
     evaluate_all(node.comparators, state, frame)
     return EMPTY  # a bool carries no injected text

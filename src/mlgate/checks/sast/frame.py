@@ -7,7 +7,7 @@ import builtins
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from mlgate.checks.sast.ir import FunctionFacts, ModuleFacts
+from mlgate.checks.sast.ir import FunctionFacts, ModuleFacts, PartialDef
 from mlgate.checks.sast.labels import Origin, SourceOrigin, Step, Taint
 from mlgate.checks.sast.project import Project
 from mlgate.checks.sast.results import SinkHit, SinkSite, Summary, WeaknessHit
@@ -62,6 +62,22 @@ class Frame:
         if local in self.project.functions or local in self.module.classes:
             return local
         return name if name in _BUILTINS else None
+
+    def partial_for(self, func: ast.expr, state: State) -> PartialDef | None:
+        """The module-level ``functools.partial`` a callee names (here or imported)."""
+        if not self.project.has_partials:
+            return None
+        if isinstance(func, ast.Name):
+            if self.is_local(func.id, state):
+                return None
+            found = self.module.partials.get(func.id)
+            if found is not None or func.id not in self.module.imports:
+                return found
+            return self.project.partial(self.module.imports[func.id])
+        if isinstance(func, ast.Attribute):
+            qualname = self.qualify(func, state)
+            return self.project.partial(qualname) if qualname is not None else None
+        return None
 
     def is_library_class(self, qualname: str) -> bool:
         """A capitalised name from outside the project (``httpx.Client``), by convention."""
@@ -125,9 +141,9 @@ class Frame:
             step=self.step(node, f"{description} read: `{code}`"),
         )
 
-    def site(self, node: ast.AST, callee: str) -> SinkSite:
-        """The sink site of a call node."""
-        code = self.code(node)
+    def site(self, node: ast.AST, callee: str, *, code: str | None = None) -> SinkSite:
+        """The sink site of a call node; ``code`` replaces its text (a redacted form)."""
+        code = self.code(node) if code is None else code
         return SinkSite(step=self.step(node, f"reaches {callee}: `{code}`"), code=code)
 
     def record(
@@ -138,9 +154,11 @@ class Frame:
         if key not in self.hits:
             self.hits[key] = SinkHit(sink=sink, site=site, origin=origin, trace=trace)
 
-    def flag(self, weakness: Weakness, node: ast.AST, hint: str) -> None:
+    def flag(
+        self, weakness: Weakness, node: ast.AST, hint: str, *, code: str | None = None
+    ) -> None:
         """Remember a weakness at ``node`` (once per place, however often analysed)."""
-        site = self.site(node, weakness.value)
+        site = self.site(node, weakness.value, code=code)
         self.weaknesses.setdefault(
             (weakness, site.step), WeaknessHit(weakness=weakness, site=site, hint=hint)
         )

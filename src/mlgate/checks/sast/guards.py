@@ -2,11 +2,14 @@
 
 ``if name not in ALLOWED: abort(404)`` leaves ``name`` clean after the ``if``,
 because the only path that continues is the one where the condition was false.
-Allow-list membership, equality with a constant, ``str.isdigit()``-style checks,
+Allow-list membership, equality with a constant (or with a value that carries no
+input: ``if sku not in PRICES`` where ``PRICES`` is imported), ``str.isdigit()``-style checks,
 anchored regular expressions over a safe alphabet and ``isinstance(x, int)`` clear
 every class; a containment check clears path traversal only for a path that was
 normalised first (``resolve()``, ``realpath``), since ``base/../x`` passes a naive
-``startswith(base)``.
+``startswith(base)``. A host check (``urlparse(u).netloc in HOSTS``) clears open redirect
+and SSRF for ``u``, also through a variable holding the parsed URL or its host
+(``host = urlparse(u).hostname``), as long as neither was rebound since.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import ast
 import re
 
+from mlgate.checks.sast import exprs
 from mlgate.checks.sast.consts import fold
 from mlgate.checks.sast.frame import Frame
 from mlgate.checks.sast.labels import clear, clear_where
@@ -24,12 +28,17 @@ from mlgate.checks.sast.rules.sanitizers import (
     GUARD_FUNCTIONS,
     VALIDATING_METHODS,
 )
-from mlgate.checks.sast.state import UNKNOWN, State
+from mlgate.checks.sast.state import UNKNOWN, AccessPath, State
 
 _ATOM = r"(?:\[(?:[A-Za-z0-9_.]|\\[dw]|-)+\]|\\d|\\w|[A-Za-z0-9_-])"
 _SAFE_REGEX = re.compile(rf"\^?(?:{_ATOM}(?:[*+?]|\{{\d+(?:,\d*)?\}})?)+(?:\$|\\Z)?")
 _SAFE_TYPES = frozenset({"int", "float", "bool", "uuid.UUID"})
 _PATH_ONLY = frozenset({VulnClass.PATH})
+_HOST_CHECKED = frozenset({VulnClass.REDIRECT, VulnClass.SSRF})
+_URL_PARSERS = frozenset({"urlparse", "urlsplit"})
+_HOST_PARTS = frozenset({"netloc", "hostname"})
+_CASE_FOLDS = frozenset({"lower", "casefold"})
+_MEMBERSHIP = (ast.In, ast.NotIn, ast.Eq, ast.NotEq)
 
 
 def refine(test: ast.expr, state: State, frame: Frame, *, truth: bool) -> None:
@@ -49,8 +58,15 @@ def refine(test: ast.expr, state: State, frame: Frame, *, truth: bool) -> None:
 
 def _clean(node: ast.expr, state: State, classes: frozenset[str]) -> None:
     path = access_path(node)
-    if path is not None and path in state.vars:
-        state.vars[path] = clear(state.vars[path], classes)
+    if path is not None:
+        _clean_path(path, state, classes)
+
+
+def _clean_path(path: AccessPath, state: State, classes: frozenset[str]) -> None:
+    """Clear ``classes`` on ``path``, also when only a prefix is tracked (``body.url``)."""
+    taint = state.vars.get(path) or state.read(path)
+    if taint:
+        state.vars[path] = clear(taint, classes)
 
 
 def _refine_compare(test: ast.Compare, state: State, frame: Frame, *, truth: bool) -> None:
@@ -62,26 +78,57 @@ def _refine_compare(test: ast.Compare, state: State, frame: Frame, *, truth: boo
         return
     if _refine_commonpath(test, state, frame):
         return
-    if fold(right, state, frame.module.constants) is UNKNOWN:
+    if not _is_trusted(op, right, state, frame):
         return
-    host = _url_host_of(test.left)
+    host = url_host_source(test.left, state)
     if host is not None:
-        _clean(host, state, frozenset({VulnClass.REDIRECT, VulnClass.SSRF}))
+        _clean_path(host, state, _HOST_CHECKED)
     else:
         _clean(test.left, state, ALL_CLASSES)
 
 
-def _url_host_of(node: ast.expr) -> ast.expr | None:
-    """``urlparse(u).netloc`` / ``.hostname`` -> ``u``."""
-    if not (isinstance(node, ast.Attribute) and node.attr in {"netloc", "hostname"}):
-        return None
-    call = node.value
-    if isinstance(call, ast.Call) and call.args:
-        name = call.func.attr if isinstance(call.func, ast.Attribute) else None
-        name = name or (call.func.id if isinstance(call.func, ast.Name) else None)
-        if name in {"urlparse", "urlsplit"}:
-            return call.args[0]
+def _is_trusted(op: ast.cmpop, right: ast.expr, state: State, frame: Frame) -> bool:
+    """A constant, or a name/attribute/item holding no input (an imported allow-list)."""
+    if fold(right, state, frame.module.constants) is not UNKNOWN:
+        return True
+    if not isinstance(op, _MEMBERSHIP):
+        return False
+    if not isinstance(right, ast.Name | ast.Attribute | ast.Subscript):
+        return False
+    return not exprs.evaluate(right, state, frame)
+
+
+def _parsed_url(node: ast.expr, state: State) -> AccessPath | None:
+    """``urlparse(u)`` (or a name bound to it) -> the access path of ``u``."""
+    if isinstance(node, ast.Call) and node.args:
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+        return access_path(node.args[0]) if name in _URL_PARSERS else None
+    if isinstance(node, ast.Name):
+        kind, source = state.derived.get(node.id, ("", ()))
+        return source if kind == "parsed" else None
     return None
+
+
+def url_host_source(node: ast.expr, state: State) -> AccessPath | None:
+    """The URL whose host ``node`` is: ``urlparse(u).netloc``, ``parts.hostname``, ``host``."""
+    if isinstance(node, ast.Attribute) and node.attr in _HOST_PARTS:
+        return _parsed_url(node.value, state)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and not node.args:
+        return url_host_source(node.func.value, state) if node.func.attr in _CASE_FOLDS else None
+    if isinstance(node, ast.Name):
+        kind, source = state.derived.get(node.id, ("", ()))
+        return source if kind == "host" else None
+    return None
+
+
+def derived_fact(value: ast.expr, state: State) -> tuple[str, AccessPath] | None:
+    """What binding ``value`` to a name lets a later host guard prove, if anything."""
+    host = url_host_source(value, state)
+    if host is not None:
+        return "host", host
+    parsed = _parsed_url(value, state)
+    return ("parsed", parsed) if parsed is not None else None
 
 
 def _refine_commonpath(test: ast.Compare, state: State, frame: Frame) -> bool:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator, Mapping
 
+from mlgate.checks.sast.ir import PartialDef, Scalar, is_known, literal_value
+
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 
 
@@ -36,6 +38,43 @@ def module_instances(tree: ast.Module, imports: Mapping[str, str], module: str) 
             made = qualified_callee(callee, imports, module) if callee is not None else None
             bound.setdefault(name, []).append(made)
     return {name: made[0] for name, made in bound.items() if len(made) == 1 and made[0]}
+
+
+_PARTIAL = "functools.partial"
+
+
+def module_partials(
+    tree: ast.Module, imports: Mapping[str, str], module: str
+) -> dict[str, PartialDef]:
+    """Globals bound once to ``functools.partial(f, ...)``: name -> what calling it means."""
+    bound: dict[str, list[PartialDef | None]] = {}
+    for statement in tree.body:
+        for name, value in _assignments(statement):
+            bound.setdefault(name, []).append(_partial(value, imports, module))
+    return {name: made[0] for name, made in bound.items() if len(made) == 1 and made[0]}
+
+
+def _partial(value: ast.expr, imports: Mapping[str, str], module: str) -> PartialDef | None:
+    if not isinstance(value, ast.Call) or not value.args:
+        return None
+    if qualified_callee(value.func, imports, module) != _PARTIAL:
+        return None
+    target = qualified_callee(value.args[0], imports, module)
+    has_star = any(isinstance(a, ast.Starred) for a in value.args)
+    if target is None or has_star or any(k.arg is None for k in value.keywords):
+        return None
+    constants: list[tuple[str, Scalar]] = []
+    unknown: list[str] = []
+    for keyword in value.keywords:
+        assert keyword.arg is not None  # noqa: S101 - ``**kw`` was refused above
+        constant = literal_value(keyword.value)
+        if is_known(constant) and isinstance(constant, Scalar):
+            constants.append((keyword.arg, constant))
+        else:
+            unknown.append(keyword.arg)
+    return PartialDef(
+        target=target, bound=len(value.args) - 1, keywords=tuple(constants), unknown=tuple(unknown)
+    )
 
 
 def field_types(

@@ -98,6 +98,25 @@ class FunctionFacts:
         )
 
 
+# A keyword value a partial keeps: what a literal folds to and JSON can hold.
+Scalar = str | int | float | bool | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PartialDef:
+    """A module global bound once to ``functools.partial(target, *args, **keywords)``.
+
+    ``bound`` counts the positional arguments it fixes; ``keywords`` holds the fixed
+    keywords whose value is a constant, ``unknown`` the names of the others. Calling the
+    global is calling ``target`` with them first (``shell=True`` included).
+    """
+
+    target: str
+    bound: int
+    keywords: tuple[tuple[str, Scalar], ...] = ()
+    unknown: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ModuleIndex:
     """What other modules need of a module: names it defines and imports (no tree)."""
@@ -107,6 +126,7 @@ class ModuleIndex:
     imports: Mapping[str, str]
     classes: Mapping[str, tuple[str, ...]]
     functions: tuple[Signature, ...]
+    partials: Mapping[str, PartialDef] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -124,6 +144,7 @@ class ModuleFacts:
     # Globals bound once to a call, and ``__init__`` fields (see ``instances``).
     instances: Mapping[str, str] = field(default_factory=dict)
     fields: Mapping[str, str] = field(default_factory=dict)
+    partials: Mapping[str, PartialDef] = field(default_factory=dict)
 
     def index(self) -> ModuleIndex:
         """The tree-free part of these facts that the project index keeps."""
@@ -133,6 +154,7 @@ class ModuleFacts:
             imports=self.imports,
             classes=self.classes,
             functions=tuple(f.signature() for f in self.functions),
+            partials=self.partials,
         )
 
 

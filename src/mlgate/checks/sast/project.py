@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from mlgate.checks.sast.ir import ModuleIndex, Signature
+from mlgate.checks.sast.ir import ModuleIndex, PartialDef, Signature
 
 # Re-export chains longer than this are not followed (and cycles stop).
 _MAX_HOPS = 6
@@ -24,6 +24,8 @@ class Project:
     modules: dict[str, ModuleIndex] = field(default_factory=dict)
     functions: dict[str, tuple[ModuleIndex, Signature]] = field(default_factory=dict)
     _suffixes: dict[str, list[str]] = field(default_factory=dict)
+    # Whether any module defines a ``functools.partial`` global (most projects: none).
+    has_partials: bool = False
 
     @classmethod
     def of(cls, modules: Iterable[ModuleIndex]) -> Project:
@@ -36,6 +38,7 @@ class Project:
     def add(self, module: ModuleIndex) -> None:
         """Index one module (a later module with the same name replaces the first)."""
         self.modules[module.name] = module
+        self.has_partials = self.has_partials or bool(module.partials)
         parts = module.name.split(".")
         for start in range(1, len(parts)):
             self._suffixes.setdefault(".".join(parts[start:]), []).append(module.name)
@@ -79,6 +82,12 @@ class Project:
         if module is None:
             return None
         return f"{module.name}.{class_name}.{attribute}"
+
+    def partial(self, qualname: str) -> PartialDef | None:
+        """The ``functools.partial`` global a qualified name denotes, if any."""
+        module_name, _, name = qualname.rpartition(".")
+        module = self.find_module(module_name) if module_name else None
+        return module.partials.get(name) if module is not None else None
 
     def is_class(self, qualname: str) -> bool:
         """True when ``qualname`` names a class defined in the project."""

@@ -10,6 +10,7 @@ from mlgate.checks.sast.results import SinkHit, WeaknessHit
 from mlgate.checks.sast.rules.catalog import (
     ANALYSIS_LIMIT,
     PARSE_ERROR,
+    REDACTED_WEAKNESSES,
     RULE_FOR_CLASS,
     RULE_FOR_WEAKNESS,
 )
@@ -71,11 +72,13 @@ def weakness_findings(
 def _weakness_finding(hit: WeaknessHit, lines: dict[str, tuple[str, ...]]) -> Finding:
     rule = RULE_FOR_WEAKNESS[hit.weakness]
     site = hit.site.step
+    # The line itself would show the secret: its redacted code stands in for it.
+    redacted = hit.site.code if hit.weakness in REDACTED_WEAKNESSES else None
     return Finding(
         rule_id=rule.id,
         severity=rule.severity,
         message=f"{rule.summary.rstrip('.')}: `{hit.site.code}`.",
-        location=_location(site, lines),
+        location=_location(site, lines, snippet=redacted),
         fingerprint=fingerprint(rule.id, site.path, hit.site.code),
         cwe=rule.cwe,
         evidence=hit.site.code,
@@ -84,9 +87,12 @@ def _weakness_finding(hit: WeaknessHit, lines: dict[str, tuple[str, ...]]) -> Fi
     )
 
 
-def _location(step: Step, lines: dict[str, tuple[str, ...]]) -> SourceLocation:
+def _location(
+    step: Step, lines: dict[str, tuple[str, ...]], *, snippet: str | None = None
+) -> SourceLocation:
     text = lines.get(step.path, ())
-    snippet = text[step.line - 1].strip() if 0 < step.line <= len(text) else None
+    if snippet is None and 0 < step.line <= len(text):
+        snippet = text[step.line - 1].strip()
     return SourceLocation(
         path=step.path, start_line=step.line, start_column=step.column, snippet=snippet
     )

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from mlgate.checks.sast.ir import ModuleIndex, ParamName, Signature
+from mlgate.checks.sast.ir import ModuleIndex, ParamName, PartialDef, Scalar, Signature
 from mlgate.checks.sast.labels import EMPTY, Origin, ParamOrigin, SourceOrigin, Step, Taint, Trace
 from mlgate.checks.sast.results import (
     ParamFlow,
@@ -82,6 +82,10 @@ def encode_index(index: ModuleIndex) -> Json:
             [s.qualname, s.name, s.line, [[p.name, p.index, p.is_variadic] for p in s.params]]
             for s in index.functions
         ],
+        "partials": {
+            name: [p.target, p.bound, [list(k) for k in p.keywords], list(p.unknown)]
+            for name, p in index.partials.items()
+        },
     }
 
 
@@ -93,6 +97,22 @@ def decode_index(data: Json) -> ModuleIndex:
         imports={str(k): str(v) for k, v in data["imports"].items()},
         classes={str(k): tuple(str(b) for b in v) for k, v in data["classes"].items()},
         functions=tuple(_signature(s) for s in data["functions"]),
+        partials={str(k): _partial(v) for k, v in data.get("partials", {}).items()},
+    )
+
+
+def _partial(data: Json) -> PartialDef:
+    target, bound, keywords, unknown = data
+    constants: list[tuple[str, Scalar]] = []
+    for name, value in keywords:
+        if not isinstance(value, Scalar):
+            raise CacheFormatError("a partial keyword is not a constant")
+        constants.append((str(name), value))
+    return PartialDef(
+        target=str(target),
+        bound=int(bound),
+        keywords=tuple(constants),
+        unknown=tuple(str(u) for u in unknown),
     )
 
 

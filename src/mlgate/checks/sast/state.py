@@ -56,7 +56,7 @@ Shape = ListShape | DictShape
 class State:
     """Mutable per-program-point facts; copy before branching."""
 
-    __slots__ = ("classes", "consts", "dead", "shapes", "vars")
+    __slots__ = ("classes", "consts", "dead", "derived", "shapes", "vars")
 
     def __init__(self) -> None:
         self.vars: dict[AccessPath, Taint] = {}
@@ -64,6 +64,9 @@ class State:
         self.consts: dict[str, object] = {}
         # Local names bound to an instance of a project class (for method calls).
         self.classes: dict[str, str] = {}
+        # Local names holding a parsed URL or its host: name -> (kind, path of the URL),
+        # so a guard on ``host`` vouches for the URL it was parsed from.
+        self.derived: dict[str, tuple[str, AccessPath]] = {}
         self.dead = False
 
     def copy(self) -> State:
@@ -73,16 +76,13 @@ class State:
         other.shapes = dict(self.shapes)
         other.consts = dict(self.consts)
         other.classes = dict(self.classes)
+        other.derived = dict(self.derived)
         other.dead = self.dead
         return other
 
     def read(self, path: AccessPath) -> Taint:
         """Taint of a path: its own, else that of its longest tracked prefix."""
-        for end in range(len(path), 0, -1):
-            found = self.vars.get(path[:end])
-            if found is not None:
-                return found
-        return EMPTY
+        return _read(self.vars, path)
 
     def read_item(self, path: AccessPath, key: Hashable) -> Taint:
         """Taint of ``path[key]`` for a constant key, using the shape when known."""
@@ -131,6 +131,13 @@ class State:
 
     def _kill(self, path: AccessPath) -> None:
         size = len(path)
+        if self.derived:
+            # A rebound name, or a new URL, breaks what a later guard would prove.
+            self.derived = {
+                name: (kind, source)
+                for name, (kind, source) in self.derived.items()
+                if (name,) != path and source[:size] != path
+            }
         for table in (self.vars, self.shapes):
             doomed = [p for p in table if p[:size] == path]
             for key in doomed:
@@ -168,9 +175,22 @@ def join_states(states: list[State]) -> State:
     return result
 
 
+def _read(table: Mapping[AccessPath, Taint], path: AccessPath) -> Taint:
+    for end in range(len(path), 0, -1):
+        found = table.get(path[:end])
+        if found is not None:
+            return found
+    return EMPTY
+
+
 def _merge_into(target: State, other: State) -> None:
+    # A path one side does not track holds what its tracked prefix holds there.
+    before = dict(target.vars)
     for path, taint in other.vars.items():
-        target.vars[path] = join(target.vars.get(path, EMPTY), taint)
+        target.vars[path] = join(_read(before, path), taint)
+    for path, taint in before.items():
+        if len(path) > 1 and path not in other.vars:
+            target.vars[path] = join(taint, other.read(path))
     target.shapes = {
         path: merged
         for path, shape in target.shapes.items()
@@ -184,6 +204,9 @@ def _merge_into(target: State, other: State) -> None:
         target.consts[name] = UNKNOWN
     target.classes = {
         name: kind for name, kind in target.classes.items() if other.classes.get(name) == kind
+    }
+    target.derived = {
+        name: fact for name, fact in target.derived.items() if other.derived.get(name) == fact
     }
 
 

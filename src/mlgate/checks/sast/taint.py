@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 
+from mlgate.checks.sast import credentials
 from mlgate.checks.sast.assign import bind, evaluate_with_shape, forget
 from mlgate.checks.sast.consts import fold
 from mlgate.checks.sast.exprs import evaluate
@@ -49,6 +50,7 @@ def entry_state(frame: Frame) -> State:
         annotated = _project_class(parameter.annotation, frame)
         if annotated is not None:
             state.classes[parameter.name] = annotated
+    credentials.check_defaults(frame)
     return state
 
 
@@ -75,9 +77,10 @@ def run_block(statements: list[ast.stmt], state: State, frame: Frame) -> State:
 
 def _assign(node: ast.stmt, state: State, frame: Frame) -> State:
     assert isinstance(node, ast.Assign)  # noqa: S101 - dispatch table guarantees the type
-    if frame.rules.assigns:
-        for target in node.targets:
+    for target in node.targets:
+        if frame.rules.assigns:
             check_assignment(target, node.value, state, frame)
+        credentials.check_binding(target, node.value, frame)
     taint, shape = evaluate_with_shape(node.value, state, frame)
     for target in node.targets:
         bind(target, taint, state, frame, node.value, shape)
@@ -89,6 +92,7 @@ def _annotated(node: ast.stmt, state: State, frame: Frame) -> State:
     if node.value is not None:
         if frame.rules.assigns:
             check_assignment(node.target, node.value, state, frame)
+        credentials.check_binding(node.target, node.value, frame)
         taint, shape = evaluate_with_shape(node.value, state, frame)
         bind(node.target, taint, state, frame, node.value, shape)
     return state
@@ -252,6 +256,13 @@ def _delete(node: ast.stmt, state: State, frame: Frame) -> State:
     return state
 
 
+def _class(node: ast.stmt, state: State, frame: Frame) -> State:
+    # Methods are analysed as functions of their own; the body's attributes hold settings.
+    assert isinstance(node, ast.ClassDef)  # noqa: S101 - dispatch table guarantees the type
+    credentials.check_class_body(node, frame)
+    return state
+
+
 def _match(node: ast.stmt, state: State, frame: Frame) -> State:
     assert isinstance(node, ast.Match)  # noqa: S101 - dispatch table guarantees the type
     return run_match(node, state, frame, run_block)
@@ -278,4 +289,5 @@ _STATEMENTS: dict[type[ast.stmt], _Handler] = {
     ast.TryStar: _try,
     ast.Delete: _delete,
     ast.Match: _match,
+    ast.ClassDef: _class,
 }

@@ -28,19 +28,13 @@ CATEGORIES = {
     "httponlycookie",
     "tls",
     "debug",
+    "hardcoded",
 }
 
 
 # Cases of the independent ``proj_`` set the engine still gets wrong, by category. A fix
 # makes this test fail until the entry is removed (so the list never goes stale).
-KNOWN_WRONG = {
-    # missed: a module-level functools.partial(run_query, "db") is not resolved to
-    # run_query, so the SQL built at its call site never reaches run_query's sink.
-    "proj_flask_vuln_partial_helper.py.txt": "sqli",
-    # false alarm: `host = urlparse(url).hostname` then `if host not in ALLOWED: raise`
-    # guards url through a derived variable; only the inline form clears SSRF.
-    "proj_flask_safe_webhook_service": "ssrf",
-}
+KNOWN_WRONG: dict[str, str] = {}
 
 
 def test_corpus_accuracy_per_category() -> None:

@@ -8,9 +8,11 @@ from functools import cache
 from types import MappingProxyType
 from typing import TypeVar
 
+from mlgate.checks.sast.rules.credentials import CREDENTIAL_SLOTS
 from mlgate.checks.sast.rules.model import (
     AssignPattern,
     CallPattern,
+    CredentialSlot,
     SanitizerSpec,
     SinkSpec,
     SourceSpec,
@@ -28,7 +30,10 @@ _T = TypeVar("_T")
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RuleSet:
-    """Sinks, sanitizers, sources and weakness patterns keyed by callee (or ``.method``)."""
+    """Sinks, sanitizers, sources, weakness patterns and credential argument positions.
+
+    Each is keyed by callee (or ``.method``).
+    """
 
     sinks: Mapping[str, tuple[SinkSpec, ...]]
     sanitizers: Mapping[str, SanitizerSpec]
@@ -39,6 +44,7 @@ class RuleSet:
     assigns: Mapping[str, tuple[AssignPattern, ...]] = field(
         default_factory=lambda: MappingProxyType({})
     )
+    credentials: Mapping[str, tuple[int, ...]] = field(default_factory=lambda: MappingProxyType({}))
 
     @classmethod
     def build(
@@ -49,6 +55,7 @@ class RuleSet:
         *,
         calls: Iterable[CallPattern] = (),
         assigns: Iterable[AssignPattern] = (),
+        credentials: Iterable[CredentialSlot] = (),
     ) -> RuleSet:
         """Index rule records; several sinks may share a callee (with conditions)."""
         return cls(
@@ -57,6 +64,7 @@ class RuleSet:
             sources=MappingProxyType({s.name: s for s in sources}),
             calls=_grouped((c.callee, c) for c in calls),
             assigns=_grouped((a.target, a) for a in assigns),
+            credentials=MappingProxyType({c.callee: c.positions for c in credentials}),
         )
 
     def sinks_for(self, qualname: str | None, method: str | None) -> tuple[SinkSpec, ...]:
@@ -76,6 +84,11 @@ class RuleSet:
         """Weakness patterns matching a callee name and/or a method name."""
         found = self.calls.get(qualname, ()) if qualname is not None else ()
         return found + self.calls.get("." + method, ()) if method is not None else found
+
+    def credential_positions(self, qualname: str | None, method: str | None) -> tuple[int, ...]:
+        """Argument positions of a call that hold a credential (``server.login(u, pw)``)."""
+        found = self.credentials.get(qualname, ()) if qualname is not None else ()
+        return found or (self.credentials.get("." + method, ()) if method is not None else ())
 
     def sanitizer_for(self, qualname: str | None, method: str | None) -> SanitizerSpec | None:
         """The sanitizer matching a callee, if any."""
@@ -103,4 +116,5 @@ def default_rules(extra_sources: frozenset[str] = frozenset()) -> RuleSet:
         sources,
         calls=CALL_PATTERNS,
         assigns=ASSIGN_PATTERNS,
+        credentials=CREDENTIAL_SLOTS,
     )

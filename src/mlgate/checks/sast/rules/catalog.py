@@ -295,7 +295,24 @@ _WEAKNESS_RULES: tuple[tuple[Weakness, Rule], ...] = (
             489,
         ),
     ),
+    (
+        Weakness.HARDCODED_CREDENTIAL,
+        Rule(
+            id="SAST798",
+            slug="hardcoded-credential",
+            severity=Severity.HIGH,
+            summary="A credential (password, secret key, token) is written into the code.",
+            remediation="Read it from the environment or a secret store, and rotate the "
+            "committed value.",
+            cwe=(798,),
+            external_ids=(("bandit", "B105"), ("bandit", "B106"), ("bandit", "B107")),
+            tags=("sast", "configuration"),
+        ),
+    ),
 )
+
+# Weaknesses whose code holds a secret: reports show the redacted form, never the line.
+REDACTED_WEAKNESSES = frozenset({Weakness.HARDCODED_CREDENTIAL})
 
 RULE_FOR_CLASS = MappingProxyType(dict((*_TAINT_RULES, *_QUERY_RULES)))
 RULE_FOR_WEAKNESS = MappingProxyType(dict(_WEAKNESS_RULES))

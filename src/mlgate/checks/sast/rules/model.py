@@ -42,6 +42,7 @@ class Weakness(StrEnum):
     SCRIPTABLE_COOKIE = "scriptable-cookie"
     TLS_UNVERIFIED = "tls-unverified"
     DEBUG_MODE = "debug-mode"
+    HARDCODED_CREDENTIAL = "hardcoded-credential"
 
 
 class Mark(StrEnum):
@@ -142,6 +143,17 @@ class AssignPattern:
     values: frozenset[object]
     hint: str
     path_part: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CredentialSlot:
+    """A call argument that is a credential by position (``server.login(user, password)``).
+
+    Keyword arguments need no record: any keyword with a credential name counts.
+    """
+
+    callee: str
+    positions: tuple[int, ...]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -53,6 +53,19 @@ SQL_SINKS = (
         (".execute", ".executemany", ".executescript", ".exec_driver_sql", ".mogrify"),
         kwargs=("sql", "query", "operation", "statement"),
     ),
+    # asyncpg connections and pools, and the ``databases`` package: methods of a
+    # connection object, never a module's function (``js.fetch`` is the browser's fetch),
+    # so every resolvable qualified name is excluded.
+    *(
+        SinkSpec(
+            callee=c,
+            vuln=VulnClass.SQL,
+            kwargs=("query",),
+            hint="Pass values as parameters: await conn.fetch('SELECT ... WHERE id = $1', v).",
+            excludes=("",),
+        )
+        for c in (".fetch", ".fetchrow", ".fetchval", ".fetch_all", ".fetch_one", ".fetch_val")
+    ),
     *_family(
         VulnClass.SQL,
         "Use sqlalchemy.text('... WHERE id = :id') with .bindparams(id=value) or execute "
@@ -378,6 +391,18 @@ SINKS: tuple[SinkSpec, ...] = (
     *REDIRECT_SINKS,
     *SSRF_SINKS,
 )
+
+# Calls that run a function they are given with the arguments that follow it: the
+# argument position of the function. ``tasks.add_task(f, x)`` flows like ``f(x)``.
+DISPATCHERS: dict[str, int] = {
+    ".add_task": 0,
+    ".submit": 0,
+    ".run_in_executor": 1,
+    "asyncio.to_thread": 0,
+    "anyio.to_thread.run_sync": 0,
+    "starlette.concurrency.run_in_threadpool": 0,
+    "fastapi.concurrency.run_in_threadpool": 0,
+}
 
 # The pseudo-callee of "a view returned this value as an HTML body".
 VIEW_RETURN = SinkSpec(
