@@ -213,6 +213,7 @@ def _subcommands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     baseline = sub.add_parser("baseline", help="accept current findings as existing debt")
     baseline.add_argument("gates", nargs="*", metavar="GATE", help="gates to run (default: all)")
     _add_run_options(baseline)
+    _add_history_option(baseline)
     baseline.add_argument("-o", "--output", metavar="PATH", help="baseline file to write")
 
     _add_verify_parser(sub)

@@ -135,8 +135,12 @@ def command_scan(args: argparse.Namespace) -> ExitCode:
 
 
 def command_baseline(args: argparse.Namespace) -> ExitCode:
-    """Run gates without any baseline and record every finding's fingerprint."""
-    policy = load_policy(args.policy)
+    """Run gates without any baseline and record every finding's fingerprint.
+
+    With ``--history`` the secrets found only in the git history are recorded too (by
+    the fingerprint of their value, so later history scans match them).
+    """
+    policy = _with_history(load_policy(args.policy), args.history)
     verdict = _execute(policy, args.gates, args, use_baseline=False)
     if verdict.outcome is Outcome.ERROR:
         print(

@@ -1,12 +1,14 @@
 """Every string an artifact holds, for string-based detectors, without loading it.
 
 :func:`iter_strings` sniffs a blob by content and recurses like the ``artifacts`` check
-does: zip members (both views), tar members, compressed wrappers (joblib's
+does: zip members (both views), tar and 7z members, compressed wrappers (joblib's
 ``compress=``), ``.npy`` arrays (``U``/``S`` elements decoded, object arrays through the
 symbolic pickle machine), pickles (the machine's decoded literals, so a length
 prefix never glues onto the text) and the metadata of safetensors, GGUF, ONNX and Keras
-v3 configs (decoded ``key = value`` strings, see :mod:`mlgate.formats.metadata_strings`).
-Blobs no reader explains yield printable runs.
+v3 configs (decoded ``key = value`` strings, see :mod:`mlgate.formats.metadata_strings`),
+legacy Keras ``.h5`` configs and SavedModel graph strings (:mod:`mlgate.formats.tf_strings`,
+with the printable runs of their other bytes). Blobs no reader explains yield printable
+runs.
 
 It yields one :class:`StringBlock` per blob, so a caller can look for related strings
 (a key id and its secret) within one blob, and a :class:`StringIssue` for each part it
@@ -38,9 +40,17 @@ from mlgate.formats.metadata_strings import (
 )
 from mlgate.formats.npy import NpyError, read_npy_header
 from mlgate.formats.pickle_stream import scan_pickles
-from mlgate.formats.sniff import COMPRESSED, Format, sniff
+from mlgate.formats.sevenzip import read_7z
+from mlgate.formats.sniff import ARCHIVES, COMPRESSED, Format, sniff
 from mlgate.formats.span import Span
 from mlgate.formats.text_runs import Piece, ascii_runs, is_string_array, npy_strings, utf32_runs
+from mlgate.formats.tf_strings import (
+    Explained,
+    hdf5_pieces,
+    keras_metadata_pieces,
+    residual_runs,
+    saved_model_pieces,
+)
 from mlgate.formats.zipread import read_zip
 
 __all__ = ["Piece", "StringBlock", "StringIssue", "StringLimits", "iter_strings"]
@@ -63,6 +73,12 @@ _METADATA_READERS: dict[Format, Callable[[Span], tuple[Piece, ...]]] = {
     Format.GGUF: gguf_pieces,
     Format.ONNX: onnx_pieces,
 }
+# Protobufs without a magic number, known by their file name (an ONNX sniff is a guess).
+_NAMED_PROTOBUFS: dict[str, Callable[[Span], Explained]] = {
+    "saved_model.pb": saved_model_pieces,
+    "keras_metadata.pb": keras_metadata_pieces,
+}
+_PROTOBUF_LIKE = frozenset({Format.ONNX, Format.UNKNOWN})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -95,10 +111,16 @@ class StringIssue:
 Extracted = StringBlock | StringIssue
 
 
-def iter_strings(span: Span, *, limits: StringLimits | None = None) -> Iterator[Extracted]:
-    """Yield the strings of every blob in ``span``, recursing into containers."""
+def iter_strings(
+    span: Span, *, limits: StringLimits | None = None, name: str = ""
+) -> Iterator[Extracted]:
+    """Yield the strings of every blob in ``span``, recursing into containers.
+
+    ``name`` is the file's name, if known: ``saved_model.pb`` and ``keras_metadata.pb``
+    are recognised by it (members of archives by their own names).
+    """
     walk = _Walk(limits or StringLimits())
-    yield from walk.guarded(span, None, 0, text_hint=False)
+    yield from walk.guarded(span, None, 0, text_hint=False, name=name)
 
 
 class _Walk:
@@ -109,11 +131,11 @@ class _Walk:
         self.budget = UnpackBudget(limits.containers)
 
     def guarded(
-        self, span: Span, member: str | None, depth: int, *, text_hint: bool
+        self, span: Span, member: str | None, depth: int, *, text_hint: bool, name: str = ""
     ) -> Iterator[Extracted]:
         """Visit a blob; a budget or container failure is an issue for this blob only."""
         try:
-            yield from self.visit(span, member, depth, text_hint=text_hint)
+            yield from self.visit(span, member, depth, text_hint=text_hint, name=name)
         except FileBudgetError as error:
             if depth:
                 raise  # the whole artifact is spent: one issue at the top, not one per member
@@ -124,19 +146,18 @@ class _Walk:
             yield StringIssue(member=member, message=str(error))
 
     def visit(
-        self, span: Span, member: str | None, depth: int, *, text_hint: bool
+        self, span: Span, member: str | None, depth: int, *, text_hint: bool, name: str = ""
     ) -> Iterator[Extracted]:
-        """Dispatch on the blob's sniffed format."""
+        """Dispatch on the blob's sniffed format (and, for bare protobufs, its name)."""
         max_depth = self.limits.containers.max_depth
         if depth > max_depth:
             raise ResourceLimitError("archive depth", limit=max_depth, actual=depth)
         found = sniff(span.blob, span.start, span.end)
-        if found is Format.ZIP:
-            yield from self.zip_members(span, member, depth)
-        elif found is Format.TAR:
-            for item in read_tar(span, self.budget):
-                yield from self.guarded(item.data, _join(member, item.name), depth + 1,
-                                        text_hint=_is_text_name(item.name))  # fmt: skip
+        explainer = _explainer(found, name)
+        if explainer is not None:
+            yield from _explained(span, member, explainer)
+        elif found in ARCHIVES:
+            yield from self.archive_members(span, found, member, depth)
         elif found in COMPRESSED:
             inner = unwrap(span, found, self.budget)
             label = _join(member, f"<{found.value}>")
@@ -149,6 +170,22 @@ class _Walk:
             yield _metadata(span, member, found, self.limits)
         else:
             yield _unexplained(span, member, found, text_hint=text_hint, limits=self.limits)
+
+    def archive_members(
+        self, span: Span, found: Format, member: str | None, depth: int
+    ) -> Iterator[Extracted]:
+        """Every member of a zip, tar or 7z archive (a 7z decoded up to its first fault)."""
+        if found is Format.ZIP:
+            yield from self.zip_members(span, member, depth)
+        elif found is Format.TAR:
+            for item in read_tar(span, self.budget):
+                yield from self.member(item.data, member, item.name, depth)
+        else:
+            listing = read_7z(span, self.budget)
+            for decoded in listing.members:
+                yield from self.member(decoded.data, member, decoded.name, depth)
+            if listing.problem is not None:
+                yield StringIssue(member=member, message=listing.problem)
 
     def zip_members(self, span: Span, member: str | None, depth: int) -> Iterator[Extracted]:
         """Every member either zip view knows; tensors of torch zips are skipped."""
@@ -167,7 +204,12 @@ class _Walk:
             if keras and entry.name in KERAS_JSON_MEMBERS:
                 yield _keras_json(data, name, self.limits)
                 continue
-            yield from self.guarded(data, name, depth + 1, text_hint=_is_text_name(entry.name))
+            yield from self.member(data, member, entry.name, depth)
+
+    def member(self, data: Span, parent: str | None, name: str, depth: int) -> Iterator[Extracted]:
+        """An archive member, hinted as text (or as a named protobuf) by its own name."""
+        yield from self.guarded(data, _join(parent, name), depth + 1,
+                                text_hint=_is_text_name(name), name=name)  # fmt: skip
 
 
 def _npy(span: Span, member: str | None, limits: StringLimits) -> Iterator[Extracted]:
@@ -208,6 +250,31 @@ def _metadata(span: Span, member: str | None, found: Format, limits: StringLimit
     except ValueError:
         return _unexplained(span, member, found, text_hint=False, limits=limits)
     return _block(member, "metadata", pieces)
+
+
+def _explainer(found: Format, name: str) -> Callable[[Span], Explained] | None:
+    """The reader of decoded strings with their ranges, for HDF5 and named protobufs."""
+    if found is Format.HDF5:
+        return hdf5_pieces
+    if found in _PROTOBUF_LIKE:
+        return _NAMED_PROTOBUFS.get(PurePosixPath(name).name)
+    return None
+
+
+def _explained(
+    span: Span, member: str | None, reader: Callable[[Span], Explained]
+) -> Iterator[StringBlock]:
+    """A reader's decoded strings, then the printable runs of every other byte.
+
+    A blob the reader cannot parse gives its printable runs, as an unknown binary would.
+    """
+    try:
+        explained = reader(span)
+    except ValueError:
+        yield _block(member, "binary", tuple(ascii_runs(span)))
+        return
+    yield _block(member, "metadata", explained.pieces)
+    yield _block(member, "binary", tuple(residual_runs(span, explained.covered)))
 
 
 def _keras_json(data: Span, member: str, limits: StringLimits) -> StringBlock:

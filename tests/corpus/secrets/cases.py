@@ -21,10 +21,12 @@ from builders import archives as zb
 from builders import secrets_carriers as sc
 from builders import secrets_text_carriers as tc
 from builders import secrets_tokens as st
+from corpus.secrets import model_carriers as mc
 
 SEED = 20240605
-# Every carrier: the original seven and the config/escaping ones of secrets_text_carriers.
-BUILDERS = {**sc.BUILDERS, **tc.BUILDERS}
+# Every carrier: the original seven, the config/escaping ones of secrets_text_carriers and
+# the model formats (7z, Keras .h5, SavedModel) of model_carriers.
+BUILDERS = {**sc.BUILDERS, **tc.BUILDERS, **mc.BUILDERS}
 
 
 @dataclass(frozen=True, slots=True)

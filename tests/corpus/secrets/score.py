@@ -132,10 +132,12 @@ def _sum(
 
 
 def artifact_recall(outcome: Outcome) -> float:
-    """Recall over the artifact carriers only (pickle, joblib, npz, zip)."""
+    """Recall over the artifact carriers only (pickle, joblib, npz, zip, 7z, .h5, SavedModel)."""
     from builders.secrets_carriers import ARTIFACT_CARRIERS
+    from corpus.secrets.model_carriers import MODEL_CARRIERS
 
-    scores = [s for c, s in outcome.by_carrier.items() if c in ARTIFACT_CARRIERS]
+    carriers = ARTIFACT_CARRIERS | MODEL_CARRIERS
+    scores = [s for c, s in outcome.by_carrier.items() if c in carriers]
     tp, fn = sum(s.tp for s in scores), sum(s.fn for s in scores)
     return tp / (tp + fn) if tp + fn else 1.0
 

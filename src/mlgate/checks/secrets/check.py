@@ -10,9 +10,7 @@ gate (fail closed); the scan goes on.
 from __future__ import annotations
 
 import functools
-import os
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 from typing import ClassVar
 
 from pydantic import Field
@@ -26,6 +24,7 @@ from mlgate.checks.secrets.parallel import Job, ScanPlan, available_cores, scan_
 from mlgate.checks.secrets.readers.hits import Hit
 from mlgate.checks.secrets.rules import DETECTORS, RULES
 from mlgate.core.check import CheckConfig, CheckContext, CheckResult
+from mlgate.core.fs import iter_input_entries
 from mlgate.core.metric import Metric
 from mlgate.core.rule import Rule
 
@@ -115,24 +114,9 @@ def select_jobs(ctx: CheckContext, config: SecretsConfig) -> list[Job]:
 
 
 def iter_jobs(ctx: CheckContext, config: SecretsConfig) -> Iterator[Job]:
-    """:func:`select_jobs`, one file at a time as the walk finds it."""
+    """:func:`select_jobs`, one file at a time as the walk finds it (sized by the walk)."""
     ignore = GitIgnore(ctx.root) if config.respect_gitignore else None
-    # Selected files lie under the resolved root and are no symlinks: their display path
-    # is a slice of their own (resolving each again costs more than scanning it).
-    prefix = str(ctx.root.resolve()) + os.sep
-    for path in ctx.input_files(config):
-        name = str(path)
-        if name.startswith(prefix):
-            display = name[len(prefix) :].replace(os.sep, "/")
-        else:
-            display = ctx.display_path(path)
-        if ignore is not None and ignore.is_ignored(display):
+    for selected in iter_input_entries(ctx.root, config.paths, config.exclude, config.include):
+        if ignore is not None and ignore.is_ignored(selected.relative):
             continue
-        yield Job(path, display, _size(path))
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0  # the scan reports the read failure
+        yield Job(selected.path, selected.relative, selected.size)

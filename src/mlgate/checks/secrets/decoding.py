@@ -111,9 +111,12 @@ def _classes(chars: set[str]) -> int:
     return sum(bool(chars & group) for group in _CLASSES)
 
 
-def encoded_values(text: str) -> Iterator[Encoded]:
-    """Every base64, hex or percent-encoded run of ``text`` that decodes to readable text."""
-    for count, (start, end) in enumerate(_runs(text)):
+def encoded_values(text: str, image: bytes | None = None) -> Iterator[Encoded]:
+    """Every base64, hex or percent-encoded run of ``text`` that decodes to readable text.
+
+    ``image`` is the text's ASCII encoding, when the caller already made it.
+    """
+    for count, (start, end) in enumerate(_runs(text, image)):
         if count >= MAX_RUNS:
             break
         decoded = decode_run(text[start:end])
@@ -126,9 +129,9 @@ def encoded_values(text: str) -> Iterator[Encoded]:
         yield from _escaped_values(text)
 
 
-def _runs(text: str) -> Iterator[tuple[int, int]]:
+def _runs(text: str, image: bytes | None = None) -> Iterator[tuple[int, int]]:
     """``(start, end)`` of each maximal base64-alphabet run (with its padding), capped."""
-    flat = text.encode("ascii", "replace").translate(_FLATTEN)
+    flat = (text.encode("ascii", "replace") if image is None else image).translate(_FLATTEN)
     position = flat.find(_NEEDLE)
     while position >= 0:
         stop = flat.find(b" ", position + _MIN_RUN)

@@ -166,7 +166,9 @@ class Matcher:
 
     def candidates(self, text: str, depth: int) -> list[Match]:
         """Unresolved matches and look-alikes, with those of ``depth`` levels of decoding."""
-        present = self.prefilter.present(text)
+        # One byte image of an ASCII text serves the prefilter and the run search.
+        image = text.encode("ascii") if text.isascii() else None
+        present = self.prefilter.present(text, image)
         scan = _AnchorScan(text, self._compiled, present)
         direct = [
             match
@@ -177,7 +179,7 @@ class Matcher:
         ]
         if depth <= 0:
             return direct
-        values = list(encoded_values(text))
+        values = list(encoded_values(text, image))
         if not values:
             return direct
         decoded = [match for encoded in values for match in self._decoded(encoded, depth - 1)]

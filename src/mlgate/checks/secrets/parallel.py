@@ -76,7 +76,8 @@ def scan_all(jobs: Iterable[Job], plan: ScanPlan) -> list[FileScan]:
     if plan.workers < 2 or total < plan.min_parallel_bytes or len(head) < 2:
         matcher = plan.build_matcher()
         rest = [*head, *pending]
-        return [scan_file(j.path, j.display, matcher, plan.max_text_bytes) for j in rest]
+        limit = plan.max_text_bytes
+        return [scan_file(j.path, j.display, matcher, limit, j.size) for j in rest]
     with ProcessPoolExecutor(
         max_workers=plan.workers,
         mp_context=_pool_context(),
@@ -129,4 +130,4 @@ def _scan_batch(batch: list[Job]) -> list[FileScan]:
     matcher = _WORKER["matcher"]
     limit = _WORKER["max_text_bytes"]
     assert isinstance(matcher, Matcher) and isinstance(limit, int)  # noqa: S101  # set by _start_worker
-    return [scan_file(job.path, job.display, matcher, limit) for job in batch]
+    return [scan_file(job.path, job.display, matcher, limit, job.size) for job in batch]

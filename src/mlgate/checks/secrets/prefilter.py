@@ -10,10 +10,10 @@ occur. Only those anchors are then searched exactly, by Python's engine.
 The set is a filter that may say too much, never too little: a head matches wherever
 its anchor does, and folded anchors are matched case-insensitively with Unicode folding
 (which accepts every text whose lower case the anchor matches). Should the automaton
-fail (RE2 reports no match when it runs out of memory), an always-matching sentinel
-pattern is missing from the answer and every anchor is searched. An anchor without a
-head, or that RE2 rejects, is always searched; without the optional ``google-re2``
-package every anchor is, with the same results, only slower.
+fail (RE2 reports no match when it runs out of memory), a sentinel pattern matching
+the end of every text is missing from the answer and every anchor is searched. An
+anchor without a head, or that RE2 rejects, is always searched; without the optional
+``google-re2`` package every anchor is, with the same results, only slower.
 """
 
 from __future__ import annotations
@@ -175,8 +175,10 @@ class Prefilter:
         """Whether the one-pass set is in use (RE2 is installed and took the heads)."""
         return self._search is not None
 
-    def present(self, text: str) -> frozenset[int] | None:
+    def present(self, text: str, image: bytes | None = None) -> frozenset[int] | None:
         """Indices of the anchors that may match ``text``; ``None`` means any of them may.
+
+        ``image`` is the text's ASCII encoding when the caller already has it.
 
         A text whose lower case changes length (``İ``) is searched case-insensitively by
         Python's rules, under which ``İ`` matches ``i`` and RE2's does not, and a text
@@ -184,6 +186,8 @@ class Prefilter:
         """
         if self._search is None:
             return None
+        if image is not None:
+            return self._search(image)
         if text.isascii():
             return self._search(text.encode("ascii"))
         if len(text.lower()) != len(text):
@@ -210,9 +214,11 @@ def _compile_set(
     options.max_mem = 64 << 20
     options.log_errors = False
     compiled: Any = re2.Set.SearchSet(options)
-    # The empty pattern matches every text: a result without it is a failed search (an
-    # automaton out of memory returns nothing rather than an error), never "no anchors".
-    sentinel = compiled.Add("")
+    # The end of the text matches in every text: a result without it is a failed search
+    # (an automaton out of memory returns nothing rather than an error), never "no
+    # anchors". The empty pattern would do too, but matching at every position it makes
+    # every state of the automaton a match state, which doubles the cost of a search.
+    sentinel = compiled.Add(r"\z")
     by_index: dict[int, int] = {}
     always: set[int] = set()
     for number, anchor in enumerate(anchors):

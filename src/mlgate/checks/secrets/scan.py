@@ -12,6 +12,7 @@ once, by the kernel, straight into the decoder.
 from __future__ import annotations
 
 import mmap
+import os
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
@@ -52,14 +53,21 @@ def is_text_name(path: PurePath) -> bool:
     return path.suffix.lower() in TEXT_SUFFIXES or name in TEXT_NAMES or name.startswith(".env")
 
 
-def scan_file(path: Path, display: str, matcher: Matcher, max_text_bytes: int) -> FileScan:
-    """Hits of one file; a read failure is a problem of that file, never an exception."""
+def scan_file(
+    path: Path, display: str, matcher: Matcher, max_text_bytes: int, size: int | None = None
+) -> FileScan:
+    """Hits of one file; a read failure is a problem of that file, never an exception.
+
+    ``size`` is the walk's answer (saving a ``stat``); a file it calls small is read
+    whole whatever its size now, a large one is checked again before it is mapped.
+    """
     try:
-        size = path.stat().st_size
+        if size is None:
+            size = path.stat().st_size
         if size == 0:
             return FileScan()
         with path.open("rb") as handle:
-            if size < _MMAP_FROM:
+            if size < _MMAP_FROM or os.fstat(handle.fileno()).st_size == 0:
                 return _route(path, handle.read(), display, matcher, max_text_bytes)
             with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
                 return _route(path, mapped, display, matcher, max_text_bytes)

@@ -35,7 +35,7 @@ def artifact_hits(
     """Credentials in every string of an artifact, located by member and offset."""
     hits: list[Hit] = []
     problems: list[str] = []
-    for item in iter_strings(span, limits=limits or default_limits()):
+    for item in iter_strings(span, limits=limits or default_limits(), name=path):
         if isinstance(item, StringBlock):
             hits.extend(_block_hits(item, path, matcher))
         else:
