@@ -16,7 +16,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from mlgate.checks.secrets.validators import github_checksum
+from mlgate.credentials.validators import github_checksum
 
 ALNUM = string.ascii_letters + string.digits
 B64 = ALNUM + "+/"

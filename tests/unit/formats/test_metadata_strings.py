@@ -12,8 +12,8 @@ from hypothesis import strategies as hst
 from builders import archives as zb
 from builders import model_formats as mf
 from builders import secrets_tokens as st
-from mlgate.checks.secrets.matcher import Matcher
-from mlgate.checks.secrets.rules import DETECTORS
+from mlgate.credentials.matcher import Matcher
+from mlgate.credentials.rules import DETECTORS
 from mlgate.formats.json_strings import JsonString, json_strings
 from mlgate.formats.onnx import read_onnx
 from mlgate.formats.span import Span

@@ -33,7 +33,7 @@ from mlgate.checks.sast.rules.credentials import (
 from mlgate.checks.sast.rules.model import Weakness
 
 if TYPE_CHECKING:
-    from mlgate.checks.secrets.matcher import Matcher
+    from mlgate.credentials.matcher import Matcher
 
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 # Nouns that still name a credential at the end of one run-together word (``dbpassword``).
@@ -80,7 +80,7 @@ def is_credential_value(value: str, name: str = "") -> bool:
         return False
     # Imported on first use: most files never put a literal in a credential slot, and the
     # secrets package costs a tenth of a second to import.
-    from mlgate.checks.secrets.allowlist import is_documentation_example, is_placeholder
+    from mlgate.credentials.allowlist import is_documentation_example, is_placeholder
 
     if is_placeholder(value) or is_documentation_example(value) or _names_something(value, name):
         return False
@@ -111,8 +111,8 @@ def _normal(name: str) -> str:
 @cache
 def _specific_matcher() -> Matcher:
     """The secrets check's provider detectors (not its generic assignment rule)."""
-    from mlgate.checks.secrets.matcher import Matcher
-    from mlgate.checks.secrets.rules import DETECTORS
+    from mlgate.credentials.matcher import Matcher
+    from mlgate.credentials.rules import DETECTORS
 
     return Matcher([d for d in DETECTORS if d.provider != "generic"])
 
@@ -140,7 +140,7 @@ def _literal(node: ast.expr | None) -> str | None:
 
 
 def _flag(frame: Frame, node: ast.AST, shown: str, value: str) -> None:
-    from mlgate.checks.secrets.redact import redact
+    from mlgate.credentials.redact import redact
 
     code = f"{shown}{redact(value)}"
     frame.flag(Weakness.HARDCODED_CREDENTIAL, node, CREDENTIAL_HINT, code=code)

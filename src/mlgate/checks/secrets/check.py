@@ -19,14 +19,14 @@ from mlgate.checks.secrets.custom import CustomDetector
 from mlgate.checks.secrets.findings import build_findings
 from mlgate.checks.secrets.gitignore import GitIgnore
 from mlgate.checks.secrets.history import HistoryScan, HistorySettings, scan_history
-from mlgate.checks.secrets.matcher import Matcher
 from mlgate.checks.secrets.parallel import Job, ScanPlan, available_cores, scan_all
 from mlgate.checks.secrets.readers.hits import Hit
-from mlgate.checks.secrets.rules import DETECTORS, RULES
 from mlgate.core.check import CheckConfig, CheckContext, CheckResult
 from mlgate.core.fs import iter_input_entries
 from mlgate.core.metric import Metric
 from mlgate.core.rule import Rule
+from mlgate.credentials.matcher import Matcher
+from mlgate.credentials.rules import DETECTORS, RULES
 
 
 class SecretsConfig(CheckConfig):

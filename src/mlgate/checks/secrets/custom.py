@@ -7,10 +7,10 @@ from dataclasses import replace
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from mlgate.checks.secrets.rules.model import ROTATE, Detector, secret_rule
 from mlgate.core.finding import Severity
 from mlgate.core.rule import Rule
 from mlgate.core.severity_field import SeverityName
+from mlgate.credentials.rules.model import ROTATE, Detector, secret_rule
 
 
 class CustomDetector(BaseModel):

@@ -18,9 +18,9 @@ from dataclasses import replace
 
 from mlgate.checks.secrets.history import HistoryHit, Origin
 from mlgate.checks.secrets.readers.hits import Hit
-from mlgate.checks.secrets.redact import redact, secret_digest
 from mlgate.core.finding import Finding, SourceLocation, location_line, location_path
 from mlgate.core.fingerprint import disambiguate, fingerprint
+from mlgate.credentials.redact import redact, secret_digest
 
 _UNREASONED = " (an inline ignore marker is present but gives no reason, so it is not honoured)"
 # Stands for the path in the fingerprint of a history-only secret: the value names it.

@@ -29,11 +29,11 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from mlgate.checks.secrets.matcher import Matcher
 from mlgate.checks.secrets.readers.hits import Hit
 from mlgate.checks.secrets.scan import scan_bytes
 from mlgate.core.finding import SkippedInput
 from mlgate.core.globs import matches_any
+from mlgate.credentials.matcher import Matcher
 
 _TIMEOUT_SECONDS = 600
 _GIT = (

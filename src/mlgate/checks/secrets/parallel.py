@@ -28,8 +28,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from mlgate.checks.secrets.matcher import Matcher
 from mlgate.checks.secrets.scan import FileScan, scan_file
+from mlgate.credentials.matcher import Matcher
 
 _PR_SET_PDEATHSIG = 1
 MIN_PARALLEL_BYTES = 8 << 20

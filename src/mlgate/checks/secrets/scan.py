@@ -16,12 +16,12 @@ import os
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
-from mlgate.checks.secrets.matcher import Matcher
 from mlgate.checks.secrets.readers.artifact import artifact_hits
 from mlgate.checks.secrets.readers.hits import Hit
 from mlgate.checks.secrets.readers.notebook import NotebookError, notebook_hits
 from mlgate.checks.secrets.readers.terraform import TERRAFORM_SUFFIXES, terraform_hits
 from mlgate.checks.secrets.readers.text import decode_text, text_hits
+from mlgate.credentials.matcher import Matcher
 from mlgate.formats.sniff import Format, sniff
 from mlgate.formats.span import Span
 

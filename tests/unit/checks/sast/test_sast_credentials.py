@@ -11,8 +11,8 @@ import pytest
 
 from mlgate.checks.sast.credentials import is_credential_name, is_credential_value
 from mlgate.checks.sast.engine import SourceFile, scan_sources
-from mlgate.checks.secrets.validators import github_checksum
 from mlgate.core.finding import SourceLocation, location_line
+from mlgate.credentials.validators import github_checksum
 
 Scan = Callable[[str], list[tuple[str, int]]]
 

@@ -11,9 +11,9 @@ from builders import secrets_tokens as st
 from builders.benign_pickles import joblib_wrapper
 from builders.pickles import PickleWriter
 from mlgate.checks.secrets import SecretsCheck, SecretsConfig
-from mlgate.checks.secrets.rules import DETECTORS
 from mlgate.core.check import CheckContext, CheckResult
 from mlgate.core.finding import ArtifactLocation, SourceLocation
+from mlgate.credentials.rules import DETECTORS
 
 
 def run(tmp_path: Path, files: dict[str, bytes]) -> CheckResult:

@@ -9,13 +9,13 @@ import pytest
 
 from builders import secrets_carriers as sc
 from builders import secrets_tokens as st
-from mlgate.checks.secrets.decoding import decode_run, encoded_values, readable
 from mlgate.checks.secrets.findings import to_finding
-from mlgate.checks.secrets.matcher import Matcher
 from mlgate.checks.secrets.readers.notebook import notebook_hits
 from mlgate.checks.secrets.readers.text import text_hits
-from mlgate.checks.secrets.rules import DETECTORS
 from mlgate.core.finding import SourceLocation
+from mlgate.credentials.decoding import decode_run, encoded_values, readable
+from mlgate.credentials.matcher import Matcher
+from mlgate.credentials.rules import DETECTORS
 
 MATCHER = Matcher(DETECTORS)
 

@@ -6,11 +6,11 @@ import time
 import pytest
 
 from builders import secrets_tokens as st
-from mlgate.checks.secrets.allowlist import inline_ignore, is_hash_like, is_placeholder
-from mlgate.checks.secrets.matcher import Matcher
 from mlgate.checks.secrets.readers.text import text_hits
-from mlgate.checks.secrets.redact import redact
-from mlgate.checks.secrets.rules import DETECTORS, RULES
+from mlgate.credentials.allowlist import inline_ignore, is_hash_like, is_placeholder
+from mlgate.credentials.matcher import Matcher
+from mlgate.credentials.redact import redact
+from mlgate.credentials.rules import DETECTORS, RULES
 
 MATCHER = Matcher(DETECTORS)
 

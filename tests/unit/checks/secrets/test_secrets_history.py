@@ -12,10 +12,10 @@ from builders.secrets_git import Repo
 from mlgate.checks.secrets import SecretsCheck, SecretsConfig
 from mlgate.checks.secrets.findings import HISTORY_SCOPE
 from mlgate.checks.secrets.history import HistorySettings, Origin, parse_raw_log
-from mlgate.checks.secrets.redact import secret_digest
 from mlgate.core.check import CheckContext, CheckResult
 from mlgate.core.finding import SourceLocation
 from mlgate.core.fingerprint import fingerprint
+from mlgate.credentials.redact import secret_digest
 
 JAN, FEB, MAR = (f"2024-0{m}-01T00:00:00+00:00" for m in (1, 2, 3))
 

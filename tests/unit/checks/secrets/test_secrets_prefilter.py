@@ -14,12 +14,12 @@ from builders.secrets_tree import write_source_tree
 from corpus.secrets.cases import negative_cases, positive_cases
 from mlgate.checks.secrets import SecretsCheck, SecretsConfig
 from mlgate.checks.secrets.check import catalogue
-from mlgate.checks.secrets.matcher import Matcher
-from mlgate.checks.secrets.prefilter import Prefilter, anchor_head
 from mlgate.checks.secrets.readers.text import decode_text
-from mlgate.checks.secrets.rules import DETECTORS
-from mlgate.checks.secrets.rules.model import Anchor
 from mlgate.core.check import CheckContext
+from mlgate.credentials.matcher import Matcher
+from mlgate.credentials.prefilter import Prefilter, anchor_head
+from mlgate.credentials.rules import DETECTORS
+from mlgate.credentials.rules.model import Anchor
 
 FAST = Matcher(DETECTORS)
 EXHAUSTIVE = Matcher(DETECTORS, prefilter=False)

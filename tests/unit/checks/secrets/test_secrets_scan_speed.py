@@ -12,11 +12,11 @@ from builders.secrets_tree import write_source_tree
 from mlgate.checks.secrets import SecretsCheck, SecretsConfig
 from mlgate.checks.secrets.check import catalogue, select_jobs
 from mlgate.checks.secrets.gitignore import GitIgnore, parse_rules
-from mlgate.checks.secrets.matcher import Matcher
 from mlgate.checks.secrets.parallel import Job, ScanPlan, batched, scan_all
 from mlgate.checks.secrets.readers.text import text_hits
-from mlgate.checks.secrets.rules import DETECTORS
 from mlgate.core.check import CheckContext
+from mlgate.credentials.matcher import Matcher
+from mlgate.credentials.rules import DETECTORS
 
 MATCHER = Matcher(DETECTORS)
 _META = set("()[]{}.^$*+?|\\")

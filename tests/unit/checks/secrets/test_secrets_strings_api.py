@@ -6,8 +6,8 @@ from hypothesis import strategies as hst
 from builders import archives as zb
 from builders import secrets_carriers as sc
 from builders import secrets_tokens as st
-from mlgate.checks.secrets.matcher import Matcher
-from mlgate.checks.secrets.rules import DETECTORS
+from mlgate.credentials.matcher import Matcher
+from mlgate.credentials.rules import DETECTORS
 from mlgate.formats.limits import ContainerLimits
 from mlgate.formats.span import Span
 from mlgate.formats.strings import StringBlock, StringIssue, StringLimits, iter_strings

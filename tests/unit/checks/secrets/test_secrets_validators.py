@@ -5,9 +5,9 @@ import base64
 import pytest
 
 from builders import secrets_tokens as st
-from mlgate.checks.secrets.asn1 import is_der_private_key, read_length
-from mlgate.checks.secrets.rules.model import ValidatorName
-from mlgate.checks.secrets.validators import VALIDATORS, Validity, base62_value, github_checksum
+from mlgate.credentials.asn1 import is_der_private_key, read_length
+from mlgate.credentials.rules.model import ValidatorName
+from mlgate.credentials.validators import VALIDATORS, Validity, base62_value, github_checksum
 
 
 def validate(name: ValidatorName, value: str, **groups: str) -> Validity:

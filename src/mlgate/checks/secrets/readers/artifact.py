@@ -11,9 +11,9 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
-from mlgate.checks.secrets.matcher import Matcher
 from mlgate.checks.secrets.readers.hits import Hit
 from mlgate.core.finding import ArtifactLocation
+from mlgate.credentials.matcher import Matcher
 from mlgate.formats.limits import ContainerLimits, PickleLimits
 from mlgate.formats.span import Span
 from mlgate.formats.strings import StringBlock, StringLimits, iter_strings

@@ -5,9 +5,9 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
-from mlgate.checks.secrets.allowlist import InlineIgnore, inline_ignore
-from mlgate.checks.secrets.matcher import Match
 from mlgate.core.finding import Location
+from mlgate.credentials.allowlist import InlineIgnore, inline_ignore
+from mlgate.credentials.matcher import Match
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from mlgate.checks.secrets.matcher import Matcher
 from mlgate.checks.secrets.readers.hits import Hit, LineIndex
 from mlgate.core.finding import SourceLocation
+from mlgate.credentials.matcher import Matcher
 
 _BINARY_MIME_PREFIXES = ("image/", "application/pdf", "video/", "audio/")
 # Terminal colour and cursor sequences in logged output: glued to a value, they end or

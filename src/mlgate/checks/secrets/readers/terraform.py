@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from mlgate.checks.secrets.matcher import Matcher
 from mlgate.checks.secrets.readers.hits import Hit, LineIndex
 from mlgate.core.errors import ResourceLimitError
 from mlgate.core.finding import SourceLocation
+from mlgate.credentials.matcher import Matcher
 from mlgate.formats.hcl import HclSyntaxError, HclValue, read_hcl
 
 TERRAFORM_SUFFIXES = frozenset({".tf", ".hcl"})

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import mmap
 
-from mlgate.checks.secrets.matcher import Matcher
 from mlgate.checks.secrets.readers.hits import Hit, LineIndex
 from mlgate.core.finding import SourceLocation
+from mlgate.credentials.matcher import Matcher
 
 
 def decode_text(data: bytes | mmap.mmap) -> str:

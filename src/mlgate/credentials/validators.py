@@ -16,11 +16,11 @@ from collections.abc import Callable
 from enum import StrEnum
 from itertools import pairwise
 
-from mlgate.checks.secrets.allowlist import METADATA_KEY_WORDS, is_allowed
-from mlgate.checks.secrets.asn1 import is_der_private_key
-from mlgate.checks.secrets.decoding import decode_run
-from mlgate.checks.secrets.entropy import character_classes, shannon_entropy
-from mlgate.checks.secrets.rules.model import ValidatorName
+from mlgate.credentials.allowlist import METADATA_KEY_WORDS, is_allowed
+from mlgate.credentials.asn1 import is_der_private_key
+from mlgate.credentials.decoding import decode_run
+from mlgate.credentials.entropy import character_classes, shannon_entropy
+from mlgate.credentials.rules.model import ValidatorName
 
 _BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _BASE62_INDEX = {c: i for i, c in enumerate(_BASE62)}

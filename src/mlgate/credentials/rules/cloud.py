@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from mlgate.checks.secrets.rules.model import ROTATE, Anchor, Detector, ValidatorName, secret_rule
 from mlgate.core.finding import Severity
+from mlgate.credentials.rules.model import ROTATE, Anchor, Detector, ValidatorName, secret_rule
 
 _AWS_KEY_ID = r"(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}"
 _AWS_PREFIXES = ("akia", "asia", "abia", "acca", "a3t")

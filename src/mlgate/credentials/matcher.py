@@ -1,7 +1,7 @@
 """Finding credentials in a text: anchor scans, detector regexes in windows, filters.
 
-One pass of the :mod:`~mlgate.checks.secrets.prefilter` tells which anchors may occur;
-each of those :class:`~mlgate.checks.secrets.rules.model.Anchor` is then searched once
+One pass of the :mod:`~mlgate.credentials.prefilter` tells which anchors may occur;
+each of those :class:`~mlgate.credentials.rules.model.Anchor` is then searched once
 over the text (lower-cased once, when a folded one is searched). An anchor starts with
 a literal, so the regex engine runs its literal search (close to ``str.find`` speed)
 and the anchor's tail is checked in C at each occurrence, which keeps hits rare even
@@ -16,12 +16,12 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from mlgate.checks.secrets.allowlist import is_allowed
-from mlgate.checks.secrets.decoding import MAX_DEPTH, Encoded, encoded_values
-from mlgate.checks.secrets.entropy import shannon_entropy
-from mlgate.checks.secrets.prefilter import Prefilter
-from mlgate.checks.secrets.rules.model import Detector, ValidatorName
-from mlgate.checks.secrets.validators import VALIDATORS, Validity
+from mlgate.credentials.allowlist import is_allowed
+from mlgate.credentials.decoding import MAX_DEPTH, Encoded, encoded_values
+from mlgate.credentials.entropy import shannon_entropy
+from mlgate.credentials.prefilter import Prefilter
+from mlgate.credentials.rules.model import Detector, ValidatorName
+from mlgate.credentials.validators import VALIDATORS, Validity
 
 Window = tuple[int, int]
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from mlgate.checks.secrets.rules import cloud, generic, saas, vcs
-from mlgate.checks.secrets.rules.model import Detector, ValidatorName
 from mlgate.core.rule import Rule
+from mlgate.credentials.rules import cloud, generic, saas, vcs
+from mlgate.credentials.rules.model import Detector, ValidatorName
 
 __all__ = ["DETECTORS", "RULES", "Detector", "ValidatorName"]
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from mlgate.checks.secrets.allowlist import METADATA_KEY_WORDS
-from mlgate.checks.secrets.rules.model import ROTATE, Anchor, Detector, ValidatorName, secret_rule
 from mlgate.core.finding import Severity
+from mlgate.credentials.allowlist import METADATA_KEY_WORDS
+from mlgate.credentials.rules.model import ROTATE, Anchor, Detector, ValidatorName, secret_rule
 
 JWT = Detector(
     rule=secret_rule(

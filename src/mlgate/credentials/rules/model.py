@@ -7,7 +7,7 @@ entropy floor, an optional context that must appear nearby, and an offline valid
 Users extend the catalogue with the same record through the check's configuration.
 
 Speed comes from :class:`Anchor` patterns: one pass of an RE2 set over a file tells
-which anchors may occur (:mod:`~mlgate.checks.secrets.prefilter`), each of those starts
+which anchors may occur (:mod:`~mlgate.credentials.prefilter`), each of those starts
 with a literal, so Python's regex engine finds it with its fast literal search, and only
 the lines within ``reach`` of an anchor hit are given to the detector's full pattern
 (which may start with lookbehinds or case-insensitive alternations that are slow over a
@@ -27,7 +27,7 @@ HARD_CODED_CREDENTIALS = 798
 
 
 class ValidatorName(StrEnum):
-    """Offline checks a detector may ask for; see :mod:`mlgate.checks.secrets.validators`."""
+    """Offline checks a detector may ask for; see :mod:`mlgate.credentials.validators`."""
 
     NONE = "none"
     GITHUB_CRC32 = "github-crc32"

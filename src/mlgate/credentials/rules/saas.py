@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from mlgate.checks.secrets.rules.model import ROTATE, Anchor, Detector, ValidatorName, secret_rule
 from mlgate.core.finding import Severity
+from mlgate.credentials.rules.model import ROTATE, Anchor, Detector, ValidatorName, secret_rule
 
 SLACK_TOKEN = Detector(
     rule=secret_rule(

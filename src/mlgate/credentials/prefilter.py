@@ -1,6 +1,6 @@
 """Which anchors a text may hold, found in one pass over it.
 
-Searching each :class:`~mlgate.checks.secrets.rules.model.Anchor` separately costs one
+Searching each :class:`~mlgate.credentials.rules.model.Anchor` separately costs one
 scan of the text per anchor (about forty), most of them finding nothing. Instead, a
 "head" of every anchor (its regex in RE2 syntax, lookarounds left out and long counts
 widened: ``token[a-z0-9_]{0,24}[:=]`` without the lookbehinds that reject metadata key
@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from mlgate.checks.secrets.rules.model import Anchor
+from mlgate.credentials.rules.model import Anchor
 
 # Counted repetitions up to this bound are kept as written; longer ones are widened to
 # "at least min(m, 8)" (``{16,4096}`` becomes ``{8,}``), which an automaton runs without
