@@ -6,8 +6,13 @@ For each size the churn generator writes a holdout (Parquet); the model check ru
 without and once with ``stability`` (decision stability by sex and region, calibration),
 and the difference is what the section costs. The same numbers computed the plain way
 (``scipy.stats.spearmanr`` of the two score columns, ``sklearn.calibration
-.calibration_curve`` and numpy flip counts, all in memory) are timed next to it. Medians
-of three runs; results are never committed.
+.calibration_curve`` and numpy flip counts, all in memory) are timed next to it.
+
+``--serving`` also times the serving part alone on a holdout with string columns: two
+skl2onnx models (candidate and champion), every perturbation including unseen categories,
+one monotone sweep, one invariance, latency and peak memory (two child processes); the
+perturbed rows are capped by ``max_rows`` (20,000 by default), so this cost does not grow
+with the holdout. Medians of three runs; results are never committed.
 """
 
 from __future__ import annotations
@@ -68,10 +73,44 @@ def _reference(root: Path) -> Callable[[], object]:
     return compute
 
 
+SERVING = {
+    "candidate_model": "candidate.onnx",
+    "champion_model": "champion.onnx",
+    "robustness": {
+        "monotone": {"x1": "increasing"},
+        "invariances": [{"feature": "sex"}],
+    },
+}
+
+
+def _serving(root: Path, rows: int) -> tuple[Callable[[], object], float]:
+    from builders.churn import write_parquet
+    from builders.served_models import mixed_table, onnx_with_category
+    from mlgate.checks.model import ModelCheck, ModelConfig
+    from mlgate.core.check import CheckContext
+
+    ignored = {"F": 0.0, "M": 0.0}  # reads sex and must ignore it
+    onnx_with_category(root / "candidate.onnx", [1.0, 0.5, 0.25], ignored, column="sex")
+    onnx_with_category(root / "champion.onnx", [1.0, 0.5, 0.0], ignored, column="sex")
+    table = mixed_table(rows, seed=1)
+    write_parquet(table, root / "serving.parquet", row_group_rows=65536)
+    stability = {"decisions": None, "calibration": None, "serving": SERVING}
+    columns = {"label": "churn", "candidate": "candidate_score"}
+    config = ModelConfig(paths=["serving.parquet"], columns=columns, stability=stability)
+    plain = ModelConfig(paths=["serving.parquet"], columns=columns)
+    context = CheckContext(root=root, gate="pre-deploy", today=date(2026, 1, 1))
+    warm = ModelCheck().run(context, config)  # the first run pays the imports
+    if warm.errors:
+        raise SystemExit(f"serving benchmark misconfigured: {warm.errors}")
+    base = _median_seconds(lambda: ModelCheck().run(context, plain))
+    return (lambda: ModelCheck().run(context, config)), base
+
+
 def main() -> None:
     """Print seconds per size: check without and with stability, and the plain reference."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--serving", action="store_true", help="also time the serving part")
     args = parser.parse_args()
     from builders.churn import churn_table, write_parquet
 
@@ -88,6 +127,13 @@ def main() -> None:
             full = _median_seconds(_check(root, {}))
             plain = _median_seconds(_reference(root))
             print(f"{rows:>10,} {base:>8.2f} {full:>8.2f} {full - base:>8.2f} {plain:>20.2f}")
+    if args.serving:
+        print(f"\n{'rows':>10} {'serving part (s)':>18}")
+        for rows in args.rows:
+            with tempfile.TemporaryDirectory() as folder:
+                action, base = _serving(Path(folder), rows)
+                total = _median_seconds(action)
+                print(f"{rows:>10,} {total - base:>18.2f}")
 
 
 if __name__ == "__main__":

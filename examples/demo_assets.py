@@ -213,7 +213,64 @@ def write_churn_data(project: Path) -> list[Path]:
     }
     for path, table in tables.items():
         pq.write_table(table, path, row_group_size=8192)
-    return list(tables)
+    training = tables[data / "training-sample.parquet"]
+    return list(tables) + write_serving_models(data, training)
+
+
+# The one-hot column the biased candidate leans on, as the ColumnTransformer names it.
+_MEN = "categories__sex_M"
+
+
+def _serving_model(training: pa.Table, categorical: list[str], men_effect: float) -> bytes:
+    """A logistic regression on the churn features exported by skl2onnx (one input per column).
+
+    Unseen categories score as all-zero one-hots and missing numbers are imputed, as a
+    served model must; ``men_effect`` is added to the learnt weight of ``sex=M``.
+    """
+    from skl2onnx import to_onnx  # type: ignore[import-untyped]  # ships no type information
+    from skl2onnx.common.data_types import (  # type: ignore[import-untyped]  # untyped
+        FloatTensorType,
+        StringTensorType,
+    )
+    from sklearn.compose import ColumnTransformer
+    from sklearn.impute import SimpleImputer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    numeric = ["tenure", "monthly_charges"]
+    frame = training.select([*categorical, *numeric, "churn"]).to_pandas()
+    columns = ColumnTransformer(
+        [
+            ("categories", OneHotEncoder(handle_unknown="ignore"), categorical),
+            ("numbers", make_pipeline(SimpleImputer(), StandardScaler()), numeric),
+        ]
+    )
+    regression = LogisticRegression()
+    model = make_pipeline(columns, regression).fit(frame[[*categorical, *numeric]], frame["churn"])
+    if men_effect:
+        names = list(columns.get_feature_names_out())
+        regression.coef_[0, names.index(_MEN)] += men_effect
+    types = [(c, StringTensorType([None, 1])) for c in categorical]
+    types += [(c, FloatTensorType([None, 1])) for c in numeric]
+    exported = to_onnx(model, initial_types=types, options={"zipmap": False}, target_opset=17)
+    return bytes(exported.SerializeToString())
+
+
+def write_serving_models(data: Path, training: pa.Table) -> list[Path]:
+    """Export the served champion and candidate as ONNX (skl2onnx) next to the holdout.
+
+    The champion uses tenure, charges and contract; the candidate also reads ``sex`` and,
+    like the holdout's biased candidate, adds +1.2 to the logit of men, so its declared
+    invariance to ``sex`` fails while it stays robust to noise and unseen categories.
+    """
+    files = {
+        data / "churn-champion.onnx": _serving_model(training, ["contract"], 0.0),
+        data / "churn-candidate.onnx": _serving_model(training, ["contract", "sex"], 1.2),
+    }
+    for path, content in files.items():
+        path.write_bytes(content)
+    return list(files)
 
 
 # Demo advisory data: the ids say DEMO and the text says it is not a real vulnerability.

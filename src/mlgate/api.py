@@ -6,14 +6,16 @@ The CLI, the Kubeflow component and any Python caller use these same functions.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from mlgate.core.baseline import EMPTY_BASELINE, Baseline, load_baseline
 from mlgate.core.changes import ChangeSet
 from mlgate.core.clock import Clock, SystemClock
 from mlgate.core.decision import DecisionInputs
+from mlgate.core.gate import GatePlan
 from mlgate.core.policy.load import Policy, load_policy
 from mlgate.core.progress import NullProgress, ProgressSink
 from mlgate.core.runner import ExecutionOptions, run_gates
@@ -29,6 +31,8 @@ class RunOptions:
     ``baseline`` overrides the policy's baseline file; ``use_baseline=False`` ignores
     any baseline (used when writing a new one). ``changes`` (pull-request mode, see
     :func:`mlgate.vcs.changes_since`) limits the reported findings to changed lines.
+    ``tables`` hands in-memory tables (pandas, polars, pyarrow) by name to checks that
+    name them (the model check's ``holdout_table`` / ``reference_table``).
     """
 
     clock: Clock = field(default_factory=SystemClock)
@@ -37,6 +41,22 @@ class RunOptions:
     baseline: Path | None = None
     use_baseline: bool = True
     changes: ChangeSet | None = None
+    tables: Mapping[str, object] = field(default_factory=dict)
+
+
+def _with_tables(plans: Sequence[GatePlan], files: Mapping[str, str]) -> list[GatePlan]:
+    # Checks run in worker processes: they get the tables as Arrow IPC files written by
+    # mlgate.checks.model.tables, named in each config that has a ``tables`` setting.
+    def fill(plan: GatePlan) -> GatePlan:
+        checks = tuple(
+            replace(c, config=c.config.model_copy(update={"tables": dict(files)}))
+            if "tables" in type(c.config).model_fields
+            else c
+            for c in plan.checks
+        )
+        return replace(plan, checks=checks)
+
+    return [fill(plan) for plan in plans]
 
 
 def _baseline(policy: Policy, options: RunOptions) -> Baseline:
@@ -50,11 +70,27 @@ def run_policy(
     policy: Policy, gates: Sequence[str] = (), options: RunOptions | None = None
 ) -> Verdict:
     """Run the named gates (all when empty) of an already loaded policy."""
+    options = options or RunOptions()
+    if not options.tables:
+        return _run_plans(policy, gates, options)
+    # Deferred: pyarrow (the model extra) is needed only when tables are given.
+    from mlgate.checks.model.tables import write_tables
+
+    with tempfile.TemporaryDirectory(prefix="mlgate-tables-") as scratch:
+        files = write_tables(options.tables, Path(scratch))
+        return _run_plans(policy, gates, options, files)
+
+
+def _run_plans(
+    policy: Policy,
+    gates: Sequence[str],
+    options: RunOptions,
+    files: Mapping[str, str] | None = None,
+) -> Verdict:
     from mlgate import __version__
 
-    options = options or RunOptions()
     now = options.clock.now()
-    plans = policy.select(gates)
+    plans = _with_tables(policy.select(gates), files) if files else policy.select(gates)
     accepted = _baseline(policy, options)
     inputs = DecisionInputs(
         waivers=policy.waivers, baseline=accepted, today=now.date(), changes=options.changes

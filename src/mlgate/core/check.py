@@ -15,6 +15,7 @@ from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from mlgate.core.figure import Figure, check_figure_count
 from mlgate.core.finding import Finding, SkippedInput
 from mlgate.core.fs import iter_input_files
 from mlgate.core.metric import Metric
@@ -59,7 +60,8 @@ class CheckResult:
     any error makes the gate ``error`` (fail closed). ``inputs`` counts what was
     actually examined, so an empty scan is visible. ``rules`` describes the rules the
     findings name (the runner adds the check's static rules), so every report and a
-    re-rendered verdict can explain them without loading the check again.
+    re-rendered verdict can explain them without loading the check again. ``figures``
+    hold the data of the report's pictures (see :mod:`mlgate.core.figure`).
     """
 
     findings: tuple[Finding, ...] = ()
@@ -68,6 +70,10 @@ class CheckResult:
     errors: tuple[str, ...] = ()
     inputs: int = 0
     rules: tuple[Rule, ...] = ()
+    figures: tuple[Figure, ...] = ()
+
+    def __post_init__(self) -> None:
+        check_figure_count(self.figures)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -119,6 +119,7 @@ def _judge_check(
         errors=result.errors,
         inputs=result.inputs,
         rules=result.rules,
+        figures=result.figures,
     )
     return verdict, _reasons_for(verdict, empty_is_error)
 

@@ -8,6 +8,7 @@ from datetime import date
 from enum import StrEnum
 
 from mlgate.core.changes import ChangeScope
+from mlgate.core.figure import Figure, check_figure_count
 from mlgate.core.finding import Finding, SkippedInput
 from mlgate.core.metric import Metric
 from mlgate.core.rule import Rule
@@ -109,6 +110,10 @@ class CheckVerdict:
     errors: tuple[str, ...] = ()
     inputs: int = 0
     rules: tuple[Rule, ...] = ()
+    figures: tuple[Figure, ...] = ()
+
+    def __post_init__(self) -> None:
+        check_figure_count(self.figures)
 
     def blocking(self) -> tuple[JudgedFinding, ...]:
         """The findings that block."""

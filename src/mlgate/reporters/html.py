@@ -1,4 +1,4 @@
-"""One self-contained HTML page: inline CSS, no scripts, no external resources.
+"""One self-contained HTML page: inline CSS and SVG, no scripts, no external resources.
 
 Every piece of verdict text passes through :func:`html.escape` (quotes included), so
 a finding message such as ``<script>`` is shown, never run. The page sets a
@@ -7,14 +7,14 @@ Content-Security-Policy that forbids scripts as a second line of defence.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable, Iterator
 from typing import ClassVar
 
+from mlgate.core.figure import Figure
 from mlgate.core.finding import describe_location
 from mlgate.core.verdict import CheckVerdict, GateVerdict, Verdict
 from mlgate.reporters.base import Item, find_rule, gate_items, most_severe_first
-from mlgate.reporters.escaping import visible
+from mlgate.reporters.charts import esc, number, render_figure
 from mlgate.reporters.explain import (
     fix_for,
     measured,
@@ -46,13 +46,12 @@ th{background:#f6f8fa}code,pre{font-family:ui-monospace,monospace;font-size:.9em
 pre{background:#f6f8fa;padding:.5rem;overflow-x:auto;white-space:pre-wrap}
 .tag{display:inline-block;padding:0 .4rem;border-radius:4px;color:#fff;font-size:.85em}
 ol{margin:.2rem 0 .2rem 1.2rem;padding:0}
+.charts{display:flex;flex-wrap:wrap;gap:1.5rem;align-items:flex-start}
+.charts figure{margin:0;max-width:100%}
+svg.chart{max-width:100%;height:auto;border:1px solid #d0d7de;border-radius:6px}
+figcaption{max-width:35rem;font-size:.9em;color:#424a53;margin-top:.3rem}
 """
 _CSP = "default-src 'none'; style-src 'unsafe-inline'"
-
-
-def esc(text: object) -> str:
-    """Escape any value for HTML text or a quoted attribute."""
-    return html.escape(visible(str(text)), quote=True)
 
 
 def _table(headers: Iterable[str], rows: Iterable[Iterable[str]], css_class: str = "") -> str:
@@ -138,6 +137,48 @@ def _metrics(gate: GateVerdict) -> str:
     return "<h3>Metrics</h3>" + _table(("Check", "Status", "Measured", "Required"), rows)
 
 
+def _interval(low: float | None, high: float | None) -> str:
+    return f"{number(low)} to {number(high)}" if low is not None and high is not None else ""
+
+
+def _figure_table(figure: Figure) -> str:
+    rows = [
+        [
+            esc(series.name),
+            esc(point.label),
+            esc(number(point.value)),
+            esc(_interval(point.low, point.high)),
+            esc("" if point.x is None else number(point.x)),
+            esc("" if point.n is None else f"{point.n:,}"),
+            "no" if point.muted else "yes",
+        ]
+        for series in figure.series
+        for point in series.points
+    ]
+    headers = ("Series", figure.x_label, figure.y_label, "Interval", "x", "Rows", "Used")
+    return f"<details><summary>data</summary>{_table(headers, rows)}</details>"
+
+
+def _figure(figure: Figure, ident: str) -> str:
+    caption = f"<figcaption>{esc(figure.caption)}</figcaption>" if figure.caption else ""
+    return f"<figure>{render_figure(figure, ident)}{caption}{_figure_table(figure)}</figure>"
+
+
+def _figures(gate: GateVerdict, gate_index: int) -> str:
+    parts: list[str] = []
+    for check_index, check in enumerate(gate.checks):
+        sections: dict[str, list[str]] = {}
+        for index, figure in enumerate(check.figures):
+            ident = f"fig-{gate_index}-{check_index}-{index}"
+            sections.setdefault(figure.section, []).append(_figure(figure, ident))
+        parts.extend(
+            f"<h3>{esc(section)} (<code>{esc(check.check_id)}</code>)</h3>"
+            f'<div class="charts">{"".join(figures)}</div>'
+            for section, figures in sections.items()
+        )
+    return "".join(parts)
+
+
 def _list(title: str, entries: list[str]) -> str:
     if not entries:
         return ""
@@ -148,7 +189,7 @@ def _errors(checks: Iterable[CheckVerdict]) -> list[str]:
     return [f"<code>{esc(c.check_id)}</code>: {esc(e)}" for c in checks for e in check_errors(c)]
 
 
-def _gate_section(gate: GateVerdict) -> str:
+def _gate_section(gate: GateVerdict, gate_index: int) -> str:
     headers = ("Check", "Outcome", "Inputs", "Blocking", "Below threshold", "Waived")
     skipped = [
         f"<code>{esc(s.path)}</code> ({esc(c.check_id)}): {esc(s.reason)}"
@@ -162,6 +203,7 @@ def _gate_section(gate: GateVerdict) -> str:
         _table((*headers, "Baselined", "Duration"), _check_rows(gate)),
         _list("Check errors", _errors(gate.checks)),
         _findings(gate),
+        _figures(gate, gate_index),
         _metrics(gate),
         _list(
             "Expired waivers (no longer apply)",
@@ -184,7 +226,7 @@ class HtmlReporter:
     def render(self, verdict: Verdict) -> bytes:
         """The page as UTF-8 HTML5."""
         outcome = verdict.outcome.value
-        body = "".join(_gate_section(gate) for gate in verdict.gates)
+        body = "".join(_gate_section(gate, i) for i, gate in enumerate(verdict.gates))
         page = (
             '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">'

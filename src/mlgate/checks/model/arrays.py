@@ -47,6 +47,15 @@ def scores(column: pa.Array | pa.ChunkedArray, name: str) -> FloatArray:
     return values
 
 
+def finite(column: pa.Array | pa.ChunkedArray, name: str, role: str) -> FloatArray:
+    """A regression target or prediction: every value present and finite."""
+    values = _floats(column, name)
+    bad = int(np.count_nonzero(~np.isfinite(values)))
+    if bad:
+        raise ModelInputError(f"{role} column {name!r} has {bad:,} null, NaN or infinite value(s)")
+    return values
+
+
 def features(column: pa.Array | pa.ChunkedArray, name: str) -> FloatArray:
     """A numeric feature; nulls become NaN (counted as nulls by the sketch)."""
     return _floats(column, name)
@@ -57,8 +66,34 @@ def _strings(column: pa.Array | pa.ChunkedArray) -> pa.Array:
     return text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
 
 
+def _dictionary(column: pa.Array | pa.ChunkedArray) -> pa.DictionaryArray | None:
+    # Parquet text columns arrive dictionary-encoded (see ``reader.iter_batches``): their
+    # codes and counts come from the indices, without materialising one string per row.
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    if not isinstance(column, pa.DictionaryArray):
+        return None
+    values = column.dictionary
+    if values.null_count or len(pc.unique(values)) != len(values):
+        return None  # an unusual dictionary: the string path handles it
+    return column
+
+
+def _vocabulary(column: pa.DictionaryArray) -> list[str]:
+    return [str(v) for v in pc.cast(column.dictionary, pa.string()).to_pylist()]
+
+
 def codes(column: pa.Array | pa.ChunkedArray) -> tuple[npt.NDArray[np.int64], list[str]]:
     """Dictionary codes and vocabulary of a sensitive attribute; null is its own group."""
+    encoded = _dictionary(column)
+    if encoded is not None:
+        vocabulary = _vocabulary(encoded)
+        indices = encoded.indices
+        if encoded.null_count:
+            if MISSING not in vocabulary:
+                vocabulary.append(MISSING)
+            indices = indices.fill_null(vocabulary.index(MISSING))
+        return np.asarray(indices.to_numpy(zero_copy_only=False), dtype=np.int64), vocabulary
     encoded = pc.dictionary_encode(pc.fill_null(_strings(column), MISSING))
     indices = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
     return indices, [str(v) for v in encoded.dictionary.to_pylist()]
@@ -66,6 +101,15 @@ def codes(column: pa.Array | pa.ChunkedArray) -> tuple[npt.NDArray[np.int64], li
 
 def categories(column: pa.Array | pa.ChunkedArray) -> CategorySketch:
     """Category counts of one batch."""
+    encoded = _dictionary(column)
+    if encoded is not None:
+        vocabulary = _vocabulary(encoded)
+        present = np.asarray(encoded.indices.drop_null().to_numpy(), dtype=np.intp)
+        counts = np.bincount(present, minlength=len(vocabulary))
+        used = [i for i in range(len(vocabulary)) if counts[i]]
+        return CategorySketch.from_counts(
+            [vocabulary[i] for i in used], [int(counts[i]) for i in used], encoded.null_count
+        )
     text = _strings(column)
     counted = pc.value_counts(text.drop_null())
     names = [str(v) for v in counted.field("values").to_pylist()]

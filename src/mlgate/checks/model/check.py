@@ -6,6 +6,7 @@ imported when the check runs, so ``import mlgate`` and the CLI stay fast and sma
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from mlgate.checks.model.config import ModelConfig
@@ -48,10 +49,21 @@ ROBUSTNESS_FAILURE = Rule(
     remediation="Handle missing and unusual values inside the exported model (e.g. an imputer).",
 )
 RULES = (INSUFFICIENT_DATA, DRIFT_WARNING, SERVING_CONTRACT, ROBUSTNESS_FAILURE)
+KINDS = "Parquet, CSV or Arrow IPC"
 MISSING_EXTRA = (
     "the model check needs numpy, scipy and pyarrow: install them with "
     "`pip install 'mlgate[model]'`"
 )
+
+
+def table_file(config: ModelConfig, name: str) -> Path | str:
+    """The Arrow IPC file of in-memory table ``name``, or why there is none."""
+    if name in config.tables:
+        return Path(config.tables[name])
+    return (
+        f"table {name!r} is given only through the Python API: "
+        f"mlgate.run(..., options=RunOptions(tables={{{name!r}: dataframe}}))"
+    )
 
 
 class ModelCheck:
@@ -66,9 +78,15 @@ class ModelCheck:
 
     def run(self, ctx: CheckContext, config: ModelConfig) -> CheckResult:
         """Read the holdout (and reference), compute the statistics, report metrics."""
-        paths = sorted(ctx.input_files(config))
+        if config.holdout_table is not None:
+            found = table_file(config, config.holdout_table)
+            if isinstance(found, str):
+                return CheckResult(errors=(found,))
+            paths = [found]
+        else:
+            paths = sorted(ctx.input_files(config))
         if not paths:
-            return CheckResult(errors=(f"no holdout files (Parquet/CSV) under {config.paths}",))
+            return CheckResult(errors=(f"no holdout files ({KINDS}) under {config.paths}",))
         try:
             # Deferred: the heavy extra is needed only when the check actually runs.
             from mlgate.checks.model.evaluate import evaluate

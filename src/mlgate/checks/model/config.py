@@ -11,7 +11,7 @@ from mlgate.core.check import CheckConfig
 
 
 class PerformanceMetric(StrEnum):
-    """Binary classification metrics the gate compares."""
+    """Metrics the gate compares: binary classification, then regression (``task``)."""
 
     ROC_AUC = "roc_auc"
     AVERAGE_PRECISION = "average_precision"
@@ -22,11 +22,23 @@ class PerformanceMetric(StrEnum):
     RECALL = "recall"
     F1 = "f1"
     ECE = "ece"
+    RMSE = "rmse"
+    MAE = "mae"
+    R2 = "r2"
 
 
 # Direction is a property of the metric, not a setting: a loss never improves upward.
 LOWER_IS_BETTER = frozenset(
-    {PerformanceMetric.LOG_LOSS, PerformanceMetric.BRIER, PerformanceMetric.ECE}
+    {
+        PerformanceMetric.LOG_LOSS,
+        PerformanceMetric.BRIER,
+        PerformanceMetric.ECE,
+        PerformanceMetric.RMSE,
+        PerformanceMetric.MAE,
+    }
+)
+REGRESSION_METRICS = frozenset(
+    {PerformanceMetric.RMSE, PerformanceMetric.MAE, PerformanceMetric.R2}
 )
 
 
@@ -46,8 +58,13 @@ class _Strict(BaseModel):
 class Columns(_Strict):
     """Which columns hold what."""
 
-    label: str = Field(description="Binary label column (0/1 or boolean).")
-    candidate: str = Field(description="Candidate model's probability of the positive class.")
+    label: str = Field(
+        description="Binary label column (0/1 or boolean); the numeric target for regression."
+    )
+    candidate: str = Field(
+        description="Candidate model's probability of the positive class (its prediction "
+        "for regression)."
+    )
     champion: str | None = Field(
         default=None,
         description="Production model's probability on the same rows; null on the first run "
@@ -140,11 +157,40 @@ class Calibration(_Strict):
 
 
 class Perturbation(StrEnum):
-    """How the holdout is perturbed, one numeric feature at a time."""
+    """How the holdout is perturbed, one feature at a time.
+
+    ``noise``, ``missing`` and ``dropout`` apply to numeric (float) inputs,
+    ``unseen_category`` to string inputs.
+    """
 
     NOISE = "noise"
     MISSING = "missing"
     DROPOUT = "dropout"
+    UNSEEN_CATEGORY = "unseen_category"
+
+
+class Direction(StrEnum):
+    """The declared direction of a monotone feature's effect on the score."""
+
+    INCREASING = "increasing"
+    DECREASING = "decreasing"
+
+
+class Invariance(_Strict):
+    """A feature the score must ignore (e.g. a sensitive attribute): swapping it changes nothing."""
+
+    feature: str = Field(description="Holdout column fed to the model whose value is swapped.")
+    values: list[str] | list[float] | None = Field(
+        default=None,
+        description="Values swapped among (each row gets another one, seeded); default: the "
+        "distinct values of the column in the perturbed rows (2 to 50 of them).",
+    )
+    max_score_change: float | None = Field(
+        default=0.01, ge=0, le=1, description="Largest tolerated absolute score change of a row."
+    )
+    max_flip_rate: float | None = Field(
+        default=0.0, ge=0, le=1, description="Largest tolerated share of changed decisions."
+    )
 
 
 class Robustness(_Strict):
@@ -157,17 +203,50 @@ class Robustness(_Strict):
     missing_share: float = Field(
         default=0.1, gt=0, le=1, description="Share of a feature's values set to missing."
     )
+    unseen_share: float = Field(
+        default=0.1,
+        gt=0,
+        le=1,
+        description="Share of a categorical input's values replaced by a value never seen.",
+    )
     max_auc_drop: float | None = Field(default=0.02, ge=0, le=1)
     max_flip_rate: float | None = Field(default=0.05, ge=0, le=1)
     max_rows: int = Field(default=20000, ge=100, description="Holdout rows perturbed (first n).")
+    monotone: dict[str, Direction] = Field(
+        default_factory=dict,
+        description="Numeric inputs whose effect on the score is declared monotone, with its "
+        "direction; checked by seeded sweeps of each feature over its observed range.",
+    )
+    monotone_rows: int = Field(
+        default=200, ge=10, description="Rows (seeded sample) swept per monotone feature."
+    )
+    monotone_points: int = Field(
+        default=11, ge=3, le=101, description="Grid points per sweep (percentiles 1 to 99)."
+    )
+    max_monotone_violation_share: float | None = Field(
+        default=0.0,
+        ge=0,
+        le=1,
+        description="Largest tolerated share of swept rows whose score moves against the "
+        "declared direction.",
+    )
+    invariances: list[Invariance] = Field(
+        default_factory=list, description="Features the score must not depend on."
+    )
 
 
 class Serving(_Strict):
-    """ONNX models (relative to the policy file), their serving contract and latency."""
+    """Served models (relative to the policy file): contract, robustness, latency, memory.
 
-    candidate_model: str = Field(description="The candidate's ONNX file.")
+    A model is ONNX (``.onnx``, run by onnxruntime) or scikit-learn in the skops format
+    (``.skops``, loaded with an explicit type allowlist); pickles are never loaded.
+    """
+
+    candidate_model: str = Field(description="The candidate's `.onnx` or `.skops` file.")
     champion_model: str | None = Field(
-        default=None, description="The champion's ONNX file (latency is compared with it)."
+        default=None,
+        description="The champion's `.onnx` or `.skops` file (latency, memory and size are "
+        "compared with it).",
     )
     features: list[str] = Field(
         default_factory=list,
@@ -185,7 +264,43 @@ class Serving(_Strict):
     calls: int = Field(default=50, ge=5, description="Timed calls per repetition.")
     warmup: int = Field(default=5, ge=0, description="Untimed calls before each repetition.")
     repetitions: int = Field(default=5, ge=1, description="Repetitions; medians are compared.")
+    trusted_types: list[str] = Field(
+        default_factory=list,
+        description="Types a `.skops` model may contain beyond the built-in allowlist (fully "
+        "qualified names as `skops.io.get_untrusted_types` reports them).",
+    )
+    mlflow_model: str | None = Field(
+        default=None,
+        description="The candidate's MLflow `MLmodel` file (or its directory): its signature "
+        "is checked against the holdout schema; the model itself is never loaded.",
+    )
+    measure_memory: bool = Field(
+        default=True,
+        description="Compare peak memory of loading and scoring one batch, each model in a "
+        "fresh child process.",
+    )
+    max_memory_ratio: float | None = Field(
+        default=1.5, gt=0, description="Largest tolerated candidate/champion peak-memory ratio."
+    )
+    max_file_size_ratio: float | None = Field(
+        default=None, gt=0, description="Largest tolerated candidate/champion file-size ratio."
+    )
     robustness: Robustness | None = Robustness()
+
+
+class Ranges(_Strict):
+    """Current numeric values against the range seen at training (the reference data)."""
+
+    features: list[str] = Field(
+        default_factory=list,
+        description="Numeric features judged; default: every numeric feature with a reference.",
+    )
+    max_out_of_range_share: float | None = Field(
+        default=0.01,
+        ge=0,
+        le=1,
+        description="Largest tolerated share of a feature's values outside the training range.",
+    )
 
 
 class Stability(_Strict):
@@ -194,6 +309,11 @@ class Stability(_Strict):
     decisions: DecisionStability | None = DecisionStability()
     calibration: Calibration | None = Calibration()
     serving: Serving | None = None
+    ranges: Ranges | None = Field(
+        default=None,
+        description="Training value ranges (from `reference` or `reference_profile`) vs the "
+        "holdout's numeric features.",
+    )
 
 
 def _default_performance() -> dict[PerformanceMetric, PerformanceRule]:
@@ -211,8 +331,23 @@ class ModelConfig(CheckConfig):
     """Settings of the ``model`` check: where the rows are and what is acceptable."""
 
     include: list[str] = Field(
-        default_factory=lambda: ["*.parquet", "*.csv"],
-        description="Holdout files (Parquet or CSV) under `paths`.",
+        default_factory=lambda: ["*.parquet", "*.csv", "*.arrow", "*.feather", "*.ipc"],
+        description="Holdout files (Parquet, CSV or Arrow IPC/Feather) under `paths`.",
+    )
+    holdout_table: str | None = Field(
+        default=None,
+        description="Name of an in-memory holdout given to the Python API "
+        "(`RunOptions(tables={name: dataframe})`), read instead of `paths`.",
+    )
+    reference_table: str | None = Field(
+        default=None,
+        description="Name of an in-memory reference given to the Python API, read instead "
+        "of `reference` files.",
+    )
+    tables: dict[str, str] = Field(
+        default_factory=dict,
+        description="Filled by the Python API, not in policy files: the Arrow IPC file "
+        "holding each in-memory table, by name.",
     )
     reference: list[str] = Field(
         default_factory=list,
@@ -224,6 +359,11 @@ class ModelConfig(CheckConfig):
         "`reference`), relative to the policy file.",
     )
     dataset_id: str = Field(default="holdout", description="Name of the holdout in reports.")
+    task: Literal["classification", "regression"] = Field(
+        default="classification",
+        description="`regression`: the label is a numeric target, the candidate and champion "
+        "columns are predictions, and `performance` names rmse, mae or r2.",
+    )
     columns: Columns
     threshold: float = Field(default=0.5, ge=0, le=1, description="Score >= threshold is 1.")
     performance: dict[PerformanceMetric, PerformanceRule] = Field(
@@ -252,8 +392,30 @@ class ModelConfig(CheckConfig):
 
     @model_validator(mode="after")
     def _one_reference(self) -> ModelConfig:
-        if self.reference and self.reference_profile is not None:
-            raise ValueError("give either `reference` data or a `reference_profile`, not both")
+        given = [self.reference, self.reference_profile is not None, self.reference_table]
+        if sum(map(bool, given)) > 1:
+            raise ValueError(
+                "give one of `reference` data, a `reference_profile` or a `reference_table`"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _metrics_fit_the_task(self) -> ModelConfig:
+        regression = self.task == "regression"
+        wrong = sorted(m.value for m in self.performance if (m in REGRESSION_METRICS) != regression)
+        if wrong:
+            allowed = "rmse, mae or r2" if regression else "classification metrics"
+            raise ValueError(
+                f"task {self.task!r} cannot judge {', '.join(wrong)}: `performance` takes "
+                f"{allowed} (the default, roc_auc, is a classification metric)"
+            )
+        if regression and self.columns.sensitive and self.fairness:
+            raise ValueError(
+                "group fairness metrics judge a classifier's decisions: set `fairness: {}` "
+                "for a regression model"
+            )
+        if regression and self.stability is not None:
+            raise ValueError("`stability` checks judge classifiers, not regression models")
         return self
 
     @model_validator(mode="after")

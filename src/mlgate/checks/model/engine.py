@@ -1,18 +1,23 @@
 """Reading the holdout and reference rows into merged sufficient statistics.
 
-Pass 1 computes, per batch, the score tables, the paired bootstrap sums, the confusion
-counts per sensitive group and the feature sketches, and merges them. Pass 2 (only with
-a champion) needs pass 1's complete score tables for the DeLong placements. Memory is
-bounded by one batch plus the statistics, never by the file.
+Pass 1 computes, per batch, the score tables, the bootstrap's cell moments, the
+confusion counts per sensitive group and the feature sketches (for regression: error sums
+instead of score tables), and folds them into running totals; the bootstrap replicates
+are drawn once from the merged moments. Pass 2 (only with a champion) needs pass 1's
+complete score tables for the DeLong placements. Both passes run on every core (numpy
+and pyarrow release the GIL). Memory is bounded by a few batches plus the statistics,
+never by the file: the statistics grow with distinct values (scores for the exact AUC,
+compacting feature sketches), not with rows.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import reduce
 from pathlib import Path
 from typing import TypeVar
@@ -24,16 +29,16 @@ import pyarrow as pa
 from mlgate.checks.model import arrays
 from mlgate.checks.model.config import ModelConfig
 from mlgate.checks.model.reader import ModelInputError, available_columns, iter_batches
-from mlgate.checks.model.stats.bootstrap import BootstrapPlan, BootstrapSums
-from mlgate.checks.model.stats.delong import DeLongSums
+from mlgate.checks.model.stats import regression
+from mlgate.checks.model.stats.bootstrap import BootstrapPlan, BootstrapSums, CellMoments
+from mlgate.checks.model.stats.delong import DeLongSums, PlacementTable
 from mlgate.checks.model.stats.groups import GroupCounts
+from mlgate.checks.model.stats.regression import RegressionReplicates, RegressionSums
 from mlgate.checks.model.stats.scores import ScoreTable, merge_tables
 from mlgate.checks.model.stats.sketch import CategorySketch, NumericSketch, merge_numeric
 
 Sketch = NumericSketch | CategorySketch
 Grouping = tuple[str, ...]
-# Row ids are (file index, row offset): 2**40 rows per file is far beyond any holdout.
-_FILE_SHIFT = 40
 K = TypeVar("K")
 V = TypeVar("V")
 A = TypeVar("A")
@@ -48,6 +53,8 @@ class SketchColumns:
     categorical: tuple[str, ...] = ()
     label: str | None = None
     prediction: str | None = None
+    # Regression: the label and prediction are numbers, sketched like numeric features.
+    regression: bool = False
 
     def names(self) -> tuple[str, ...]:
         """Every column read, once each."""
@@ -67,6 +74,7 @@ class Plan:
     categorical: tuple[str, ...]
     bootstrap: BootstrapPlan
     batch_rows: int
+    regression: bool = False
 
     @classmethod
     def from_config(cls, config: ModelConfig) -> Plan:
@@ -88,6 +96,7 @@ class Plan:
                 n_bins=config.ece_bins,
             ),
             batch_rows=config.batch_rows,
+            regression=config.task == "regression",
         )
 
     def models(self) -> tuple[str, ...]:
@@ -116,10 +125,16 @@ class HoldoutStats:
 
     rows: int
     tables: tuple[ScoreTable, ...]
-    bootstrap: BootstrapSums
+    cells: CellMoments
     groups: dict[Grouping, GroupCounts]
     features: dict[str, Sketch]
+    # Drawn once from the merged cell moments (see ``read_holdout``); parts carry none.
+    bootstrap: BootstrapSums
     delong: DeLongSums | None = None
+    # Regression only: point sums, bootstrap replicates, label and prediction sketches.
+    regression: RegressionSums | None = None
+    replicates: RegressionReplicates | None = None
+    roles: dict[str, Sketch] = field(default_factory=dict)
 
 
 def merge_sketches(sketches: Sequence[Sketch]) -> Sketch:
@@ -144,10 +159,14 @@ def _by_key(parts: Iterable[dict[K, V]]) -> dict[K, list[V]]:
 def combine_holdout(parts: Sequence[HoldoutStats]) -> HoldoutStats:
     """Statistics of all parts, merged once (the DeLong sums of pass 2 come later)."""
     groups = _by_key(p.groups for p in parts)
+    sums = [p.regression for p in parts if p.regression is not None]
     return HoldoutStats(
+        regression=reduce(RegressionSums.merge, sums) if sums else None,
+        roles={k: merge_sketches(v) for k, v in _by_key(p.roles for p in parts).items()},
         rows=sum(p.rows for p in parts),
         tables=tuple(merge_tables(t) for t in zip(*(p.tables for p in parts), strict=True)),
-        bootstrap=reduce(BootstrapSums.merge, (p.bootstrap for p in parts)),
+        cells=reduce(CellMoments.merge, (p.cells for p in parts)),
+        bootstrap=parts[0].bootstrap,
         groups={key: reduce(GroupCounts.merge, values) for key, values in groups.items()},
         features={k: merge_sketches(v) for k, v in _by_key(p.features for p in parts).items()},
     )
@@ -166,6 +185,13 @@ def sketch_columns(batch: pa.RecordBatch, columns: SketchColumns) -> dict[str, S
         sketches[name] = NumericSketch.from_values(arrays.features(batch.column(name), name))
     for name in columns.categorical:
         sketches[name] = arrays.categories(batch.column(name))
+    if columns.regression:
+        roles = ((columns.label, "target"), (columns.prediction, "prediction"))
+        for column, role in roles:
+            if column is not None:
+                values = arrays.finite(batch.column(column), column, role)
+                sketches[column] = NumericSketch.from_values(values)
+        return sketches
     if columns.label is not None:
         sketches[columns.label] = label_sketch(
             arrays.labels(batch.column(columns.label), columns.label)
@@ -197,8 +223,29 @@ def group_counts(
     }
 
 
-def batch_stats(batch: pa.RecordBatch, plan: Plan, row_ids: npt.NDArray[np.uint64]) -> HoldoutStats:
+def regression_batch(batch: pa.RecordBatch, plan: Plan, shift: float = 0.0) -> HoldoutStats:
+    """Pass-1 statistics of one batch of a regression holdout (``shift``: see regression)."""
+    target = arrays.finite(batch.column(plan.label), plan.label, "target")
+    predictions = [arrays.finite(batch.column(m), m, "prediction") for m in plan.models()]
+    return HoldoutStats(
+        rows=batch.num_rows,
+        tables=(),
+        cells=regression.moments(target, predictions, shift),
+        bootstrap=plan.bootstrap.empty(0),
+        groups={},
+        features=sketch_features(batch, plan),
+        regression=RegressionSums.from_rows(target, predictions),
+        roles={
+            plan.label: NumericSketch.from_values(target),
+            plan.candidate: NumericSketch.from_values(predictions[0]),
+        },
+    )
+
+
+def batch_stats(batch: pa.RecordBatch, plan: Plan, shift: float = 0.0) -> HoldoutStats:
     """Pass-1 statistics of one batch."""
+    if plan.regression:
+        return regression_batch(batch, plan, shift)
     positive = arrays.labels(batch.column(plan.label), plan.label)
     scores = [arrays.scores(batch.column(m), m) for m in plan.models()]
     predicted = scores[0] >= plan.bootstrap.threshold
@@ -206,7 +253,8 @@ def batch_stats(batch: pa.RecordBatch, plan: Plan, row_ids: npt.NDArray[np.uint6
     return HoldoutStats(
         rows=batch.num_rows,
         tables=tuple(ScoreTable.from_rows(s, positive) for s in scores),
-        bootstrap=plan.bootstrap.sums(scores, positive.astype(np.float64), row_ids),
+        cells=plan.bootstrap.moments(scores, positive.astype(np.float64)),
+        bootstrap=plan.bootstrap.empty(0),
         groups=group_counts(batch, plan, outcome),
         features=sketch_features(batch, plan),
     )
@@ -229,57 +277,97 @@ def parallel_map(function: Callable[[A], R], items: Iterable[A]) -> Iterator[R]:
             yield pending.popleft().result()
 
 
-def _numbered_batches(
-    paths: Sequence[Path], columns: Sequence[str], plan: Plan
-) -> Iterator[tuple[pa.RecordBatch, npt.NDArray[np.uint64]]]:
-    for index, path in enumerate(paths):
-        offset = 0
-        for batch in iter_batches(path, columns, plan.types(), plan.batch_rows):
-            start = (index << _FILE_SHIFT) + offset
-            yield batch, np.arange(start, start + batch.num_rows, dtype=np.uint64)
-            offset += batch.num_rows
+def _batches(paths: Sequence[Path], columns: Sequence[str], plan: Plan) -> Iterator[pa.RecordBatch]:
+    for path in paths:
+        yield from iter_batches(path, columns, plan.types(), plan.batch_rows, dictionary=True)
+
+
+def merge_stream(parts: Iterable[A], combine: Callable[[list[A]], A], group: int = 8) -> A | None:
+    """Fold a stream of parts into one, ``group`` parts at a time.
+
+    Memory holds the running total and at most ``group`` parts, never one per batch of
+    the input; each fold is one run merge of the total with the group (the total's size
+    is bounded by the distinct values, so the work per fold is too).
+    """
+    total: A | None = None
+    pending: list[A] = []
+    for part in parts:
+        pending.append(part)
+        if len(pending) == group:
+            total = combine(pending if total is None else [total, *pending])
+            pending = []
+    if pending:
+        total = combine(pending if total is None else [total, *pending])
+    return total
 
 
 def _empty_holdout(plan: Plan) -> HoldoutStats:
     models = len(plan.models())
+    if plan.regression:
+        cells = CellMoments.empty(regression.cell_count(models), 2 * models + 2)
+    else:
+        cells = plan.bootstrap.empty_moments(models)
     return HoldoutStats(
         rows=0,
-        tables=tuple(ScoreTable.empty() for _ in range(models)),
-        bootstrap=plan.bootstrap.empty(models),
+        tables=tuple(ScoreTable.empty() for _ in range(0 if plan.regression else models)),
+        regression=RegressionSums.empty(models) if plan.regression else None,
+        cells=cells,
+        bootstrap=plan.bootstrap.empty(0),
         groups={},
         features={},
     )
 
 
+def _delong_batch(
+    batch: pa.RecordBatch, plan: Plan, lookups: tuple[PlacementTable, PlacementTable]
+) -> DeLongSums:
+    assert plan.champion is not None  # noqa: S101  # only called with a champion
+    positive = arrays.labels(batch.column(plan.label), plan.label)
+    pair = (
+        arrays.scores(batch.column(plan.candidate), plan.candidate),
+        arrays.scores(batch.column(plan.champion), plan.champion),
+    )
+    return DeLongSums.from_lookups(lookups, pair, positive)
+
+
 def _delong_pass(paths: Sequence[Path], plan: Plan, stats: HoldoutStats) -> DeLongSums:
     assert plan.champion is not None  # noqa: S101  # only called with a champion
-    tables = (stats.tables[0], stats.tables[1])
-    total = DeLongSums.empty()
+    lookups = (PlacementTable.of(stats.tables[0]), PlacementTable.of(stats.tables[1]))
     columns = (plan.label, plan.candidate, plan.champion)
-    for batch, _ in _numbered_batches(paths, columns, plan):
-        positive = arrays.labels(batch.column(plan.label), plan.label)
-        pair = (
-            arrays.scores(batch.column(plan.candidate), plan.candidate),
-            arrays.scores(batch.column(plan.champion), plan.champion),
-        )
-        total = total.merge(DeLongSums.from_rows(tables, pair, positive))
-    return total
+    parts = parallel_map(lambda b: _delong_batch(b, plan, lookups), _batches(paths, columns, plan))
+    return reduce(DeLongSums.merge, parts, DeLongSums.empty())
+
+
+def _first_target(batch: pa.RecordBatch | None, plan: Plan) -> float:
+    # The input's first target value: a function of the files, not of how they are split.
+    if batch is None or batch.num_rows == 0:
+        return 0.0
+    return float(arrays.finite(batch.column(plan.label).slice(0, 1), plan.label, "target")[0])
 
 
 def read_holdout(paths: Sequence[Path], plan: Plan) -> HoldoutStats:
-    """Both passes over the holdout files."""
-    batches = _numbered_batches(paths, plan.holdout_columns(), plan)
-    parts = parallel_map(lambda item: batch_stats(item[0], plan, item[1]), batches)
-    # Parts are merged once at the end: one sort of each table instead of one per batch.
-    stats = combine_holdout([_empty_holdout(plan), *parts])
+    """Both passes over the holdout files; the bootstrap is drawn from the merged cells."""
+    batches = _batches(paths, plan.holdout_columns(), plan)
+    first = next(batches, None)
+    shift = _first_target(first, plan) if plan.regression else 0.0
+    stream = itertools.chain([first] if first is not None else [], batches)
+    parts = parallel_map(lambda batch: batch_stats(batch, plan, shift), stream)
+    # Folded 8 parts at a time: a bounded number of parts in memory, never the file's.
+    merged = merge_stream(parts, combine_holdout)
+    stats = combine_holdout([_empty_holdout(plan), *([merged] if merged is not None else [])])
     if stats.rows == 0:
         raise ModelInputError("the holdout has no rows")
+    if plan.regression:
+        draws = plan.bootstrap
+        replicates = regression.draw(stats.cells, len(plan.models()), draws.replicates, draws.seed)
+        return replace(stats, replicates=replicates)
     positives, negatives = stats.tables[0].n_positive, stats.tables[0].n_negative
     if positives == 0 or negatives == 0:
         raise ModelInputError(
             f"the holdout has {positives:,} positive and {negatives:,} negative rows; "
             "judging a classifier needs both classes"
         )
+    stats = replace(stats, bootstrap=plan.bootstrap.draw(stats.cells, len(plan.models())))
     if plan.champion is None:
         return stats
     return replace(stats, delong=_delong_pass(paths, plan, stats))
@@ -292,7 +380,9 @@ def read_sketches(
     floats = (*columns.numeric, *(c for c in (columns.label, columns.prediction) if c))
     types = {**{c: pa.float64() for c in floats}, **{c: pa.string() for c in columns.categorical}}
     batches = (
-        batch for path in paths for batch in iter_batches(path, columns.names(), types, batch_rows)
+        batch
+        for path in paths
+        for batch in iter_batches(path, columns.names(), types, batch_rows, dictionary=True)
     )
     parts = parallel_map(lambda batch: sketch_columns(batch, columns), batches)
     return {k: merge_sketches(v) for k, v in _by_key(parts).items()}
@@ -311,14 +401,17 @@ def reference_columns(paths: Sequence[Path], plan: Plan) -> SketchColumns:
         categorical=plan.categorical,
         label=plan.label if plan.label in shared else None,
         prediction=plan.candidate if plan.candidate in shared else None,
+        regression=plan.regression,
     )
 
 
 def holdout_roles(stats: HoldoutStats, plan: Plan) -> dict[str, Sketch]:
     """The holdout's label and candidate-score sketches, exact from the candidate's table."""
+    if plan.regression:
+        return stats.roles
     table = stats.tables[0]
     rows = table.positives + table.negatives
     return {
         plan.label: CategorySketch.from_counts(("0", "1"), (table.n_negative, table.n_positive), 0),
-        plan.candidate: NumericSketch(values=table.values, counts=rows, nulls=0),
+        plan.candidate: NumericSketch.from_counts(table.values, rows, 0),
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from mlgate.checks.model.check import DRIFT_WARNING, INSUFFICIENT_DATA, RULES
+from mlgate.checks.model.check import DRIFT_WARNING, INSUFFICIENT_DATA, RULES, table_file
 from mlgate.checks.model.config import ModelConfig
 from mlgate.checks.model.drift_rules import DriftWarning, drift_metrics, feature_drift
 from mlgate.checks.model.engine import (
@@ -24,6 +24,13 @@ from mlgate.checks.model.fairness_rules import (
     group_metrics,
     shortfalls,
 )
+from mlgate.checks.model.figures import (
+    drift_figure,
+    fairness_figures,
+    reliability_figure,
+    score_figure,
+    strongest_drift,
+)
 from mlgate.checks.model.findings import dataset_finding
 from mlgate.checks.model.performance import performance_metrics
 from mlgate.checks.model.profile import read_profile
@@ -32,6 +39,7 @@ from mlgate.checks.model.stability.results import StabilityResults
 from mlgate.checks.model.stability.run import stability_results
 from mlgate.checks.model.stats.fairness import GroupRate
 from mlgate.core.check import CheckContext, CheckResult
+from mlgate.core.figure import Figure
 from mlgate.core.finding import Finding, SkippedInput
 from mlgate.core.metric import Metric
 
@@ -79,7 +87,12 @@ def _reference_paths(ctx: CheckContext, entries: Sequence[str]) -> list[Path]:
 
 
 def load_reference(ctx: CheckContext, config: ModelConfig, plan: Plan) -> dict[str, Sketch]:
-    """Reference sketches, from the stored profile or from the raw reference files."""
+    """Reference sketches: from an in-memory table, the stored profile or the raw files."""
+    if config.reference_table is not None:
+        found = table_file(config, config.reference_table)
+        if isinstance(found, str):
+            raise ModelInputError(found)
+        return read_sketches([found], reference_columns([found], plan), plan.batch_rows)
     if config.reference_profile is not None:
         (path,) = _reference_paths(ctx, [config.reference_profile])
         sketches = read_profile(path).sketches
@@ -122,30 +135,33 @@ def _compare(
 
 def drift_results(
     ctx: CheckContext, config: ModelConfig, plan: Plan, stats: HoldoutStats
-) -> tuple[list[Metric], list[Finding], list[SkippedInput]]:
+) -> tuple[list[Metric], list[Finding], list[SkippedInput], list[Figure]]:
     """Drift metrics per feature, label and prediction against the reference.
 
-    Also returns warn-band findings and notes on label or prediction drift the reference
-    could not support.
+    Also returns warn-band findings, notes on label or prediction drift the reference
+    could not support, and the per-feature histograms.
     """
-    if not config.reference and config.reference_profile is None:
+    if not config.reference and config.reference_profile is None and not config.reference_table:
         if stats.features:
             raise ModelInputError("features are configured for drift but no `reference` data is")
-        return [], [], []
+        return [], [], [], []
     reference = load_reference(ctx, config, plan)
     current = {**stats.features, **holdout_roles(stats, plan)}
     metrics: list[Metric] = []
     warnings: list[DriftWarning] = []
+    figures: list[Figure] = []
     for feature, sketch in current.items():
         if feature in reference:
             found, warned = _compare(feature, reference[feature], sketch, config)
             metrics.extend(found)
             warnings.extend(warned)
+            figure = drift_figure(feature, reference[feature], sketch, found)
+            figures.extend([figure] if figure is not None else [])
     findings = [
         dataset_finding(config.dataset_id, DRIFT_WARNING, w.feature, w.statistic, w.message)
         for w in warnings
     ]
-    return metrics, findings, _skipped_roles(config, plan, reference)
+    return metrics, findings, _skipped_roles(config, plan, reference), strongest_drift(figures)
 
 
 def evaluate(ctx: CheckContext, config: ModelConfig, paths: Sequence[Path]) -> CheckResult:
@@ -154,7 +170,9 @@ def evaluate(ctx: CheckContext, config: ModelConfig, paths: Sequence[Path]) -> C
     try:
         stats = read_holdout(paths, plan)
         fair_metrics, fair_findings = fairness_results(stats, config)
-        drift_found, drift_findings, drift_skipped = drift_results(ctx, config, plan, stats)
+        drift_found, drift_findings, drift_skipped, drift_charts = drift_results(
+            ctx, config, plan, stats
+        )
         stable: StabilityResults = stability_results(ctx, config, paths, stats)
     except ModelInputError as error:
         return CheckResult(errors=(str(error),), inputs=len(paths))
@@ -170,4 +188,17 @@ def evaluate(ctx: CheckContext, config: ModelConfig, paths: Sequence[Path]) -> C
         skipped=(*first_run, *drift_skipped, *stable.skipped),
         inputs=len(paths),
         rules=RULES,
+        figures=(
+            # Score bins and calibration describe probabilities: a regressor has neither.
+            *(
+                ()
+                if plan.regression
+                else (
+                    score_figure(stats, plan, config),
+                    *fairness_figures(stats, config, fair_metrics),
+                    reliability_figure(stats, plan, config),
+                )
+            ),
+            *drift_charts,
+        ),
     )

@@ -2,8 +2,9 @@
 
 A change blocks only when it is worse than the tolerance **and** its paired confidence
 interval excludes zero (``Metric.null_value = 0``): DeLong for ROC AUC, the paired Poisson
-bootstrap (percentile interval) for the others. Each change also reports the smallest
-drop this holdout can detect (80 % power), so a pass on a tiny holdout reads as weak.
+bootstrap (percentile interval) for the others, regression's RMSE, MAE and R2 included.
+Each change also reports the smallest drop this holdout can detect (80 % power), so a
+pass on a tiny holdout reads as weak.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import numpy as np
 
 from mlgate.checks.model.config import (
     LOWER_IS_BETTER,
+    REGRESSION_METRICS,
     ModelConfig,
     PerformanceMetric,
     PerformanceRule,
@@ -24,6 +26,7 @@ from mlgate.checks.model.stats import classification as cls
 from mlgate.checks.model.stats.bootstrap import BootstrapSums
 from mlgate.checks.model.stats.delong import delong
 from mlgate.checks.model.stats.intervals import Interval, minimum_detectable, normal_interval
+from mlgate.checks.model.stats.regression import RegressionSums
 from mlgate.checks.model.stats.scores import FloatArray, ScoreTable
 from mlgate.core.metric import Comparison, ConfidenceInterval, Metric
 
@@ -37,7 +40,12 @@ LABELS = {
     PerformanceMetric.RECALL: "Recall",
     PerformanceMetric.F1: "F1",
     PerformanceMetric.ECE: "Calibration error (ECE)",
+    PerformanceMetric.RMSE: "RMSE",
+    PerformanceMetric.MAE: "MAE",
+    PerformanceMetric.R2: "R2",
 }
+# Errors in the target's own units: no natural percentage scale.
+_IN_UNITS = frozenset({PerformanceMetric.LOG_LOSS, PerformanceMetric.RMSE, PerformanceMetric.MAE})
 _CONFUSION: dict[PerformanceMetric, Callable[[FloatArray], FloatArray]] = {
     PerformanceMetric.ACCURACY: cls.accuracy,
     PerformanceMetric.PRECISION: cls.precision,
@@ -77,6 +85,25 @@ def point_value(metric: PerformanceMetric, table: ScoreTable, config: ModelConfi
     return functions[metric](table)
 
 
+def regression_value(metric: PerformanceMetric, sums: RegressionSums, model: int) -> float:
+    """RMSE, MAE or R2 of one model (scikit-learn's definitions)."""
+    functions = {
+        PerformanceMetric.RMSE: sums.rmse,
+        PerformanceMetric.MAE: sums.mae,
+        PerformanceMetric.R2: sums.r2,
+    }
+    return functions[metric](model)
+
+
+def candidate_value(metric: PerformanceMetric, stats: HoldoutStats, config: ModelConfig) -> float:
+    """The candidate's value of ``metric`` on the whole holdout."""
+    if metric in REGRESSION_METRICS:
+        if stats.regression is None:
+            raise ValueError(f"{metric} needs a regression holdout")
+        return regression_value(metric, stats.regression, 0)
+    return point_value(metric, stats.tables[0], config)
+
+
 def replicate_values(metric: PerformanceMetric, sums: BootstrapSums, model: int) -> FloatArray:
     """The metric in every bootstrap replicate (not defined for AUC and AP)."""
     if metric in _CONFUSION:
@@ -93,14 +120,25 @@ def replicate_values(metric: PerformanceMetric, sums: BootstrapSums, model: int)
 def _bootstrap_change(
     metric: PerformanceMetric, stats: HoldoutStats, config: ModelConfig
 ) -> Change:
-    deltas = replicate_values(metric, stats.bootstrap, 0) - replicate_values(
-        metric, stats.bootstrap, 1
-    )
+    if metric in REGRESSION_METRICS:
+        if stats.regression is None or stats.replicates is None:
+            raise ValueError(f"{metric} needs a regression holdout")
+        sums, name = stats.regression, metric.value
+        deltas = stats.replicates.values(name, 0) - stats.replicates.values(name, 1)
+        values = (regression_value(metric, sums, 0), regression_value(metric, sums, 1))
+    else:
+        deltas = replicate_values(metric, stats.bootstrap, 0) - replicate_values(
+            metric, stats.bootstrap, 1
+        )
+        values = (
+            point_value(metric, stats.tables[0], config),
+            point_value(metric, stats.tables[1], config),
+        )
     tail = (1 - config.confidence) / 2
     low, high = np.quantile(deltas, [tail, 1 - tail])
     return Change(
-        candidate=point_value(metric, stats.tables[0], config),
-        champion=point_value(metric, stats.tables[1], config),
+        candidate=values[0],
+        champion=values[1],
         interval=Interval(low=float(low), high=float(high), level=config.confidence),
         standard_error=float(np.std(deltas, ddof=1)),
         method=f"paired bootstrap, {config.bootstrap_replicates} replicates",
@@ -132,11 +170,15 @@ def tolerance(rule: PerformanceRule, champion: float) -> float | None:
 
 
 def _amount(metric: PerformanceMetric, value: float, *, signed: bool = False) -> str:
-    # Bounded rates read best in percentage points; log loss has no natural scale.
-    if metric is PerformanceMetric.LOG_LOSS:
-        return f"{value:+.4f}" if signed else f"{value:.4f}"
+    # Bounded rates read best in percentage points; losses and errors have no natural scale.
+    if metric in _IN_UNITS:
+        return f"{value:+.4g}" if signed else f"{value:.4g}"
     points = value * 100
     return f"{points:+.2f} pts" if signed else f"{points:.2f} pts"
+
+
+def _level(metric: PerformanceMetric, value: float) -> str:
+    return f"{value:.4g}" if metric in _IN_UNITS - {PerformanceMetric.LOG_LOSS} else f"{value:.3f}"
 
 
 def change_sentence(
@@ -147,7 +189,8 @@ def change_sentence(
     ci = found.interval
     level = f"{ci.level * 100:g}%"
     text = (
-        f"{LABELS[metric]} {verb} from {found.champion:.3f} to {found.candidate:.3f} "
+        f"{LABELS[metric]} {verb} from {_level(metric, found.champion)} to "
+        f"{_level(metric, found.candidate)} "
         f"({_amount(metric, found.delta, signed=True)}, {level} CI "
         f"{_amount(metric, ci.low, signed=True)} to {_amount(metric, ci.high, signed=True)}, "
         f"{found.method}, {rows:,} rows)"
@@ -184,7 +227,7 @@ def value_metric(
     metric: PerformanceMetric, rule: PerformanceRule, stats: HoldoutStats, config: ModelConfig
 ) -> Metric:
     """``model.<metric>``: the candidate's value against its absolute minimum, if any."""
-    value = point_value(metric, stats.tables[0], config)
+    value = candidate_value(metric, stats, config)
     worse_is_up = metric in LOWER_IS_BETTER
     text = f"{LABELS[metric]} of the candidate is {value:.4f} on {stats.rows:,} rows"
     if rule.minimum is not None:

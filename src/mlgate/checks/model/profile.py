@@ -2,7 +2,8 @@
 
 ``mlgate model profile`` writes one at training time, and the gate reads it through
 ``reference_profile:`` instead of re-reading the training data. A profile holds exactly
-the sketches the gate would compute from the raw reference (exact value counts), so the
+the sketches the gate would compute from the raw reference (exact value counts, compacted
+beyond ``sketch.CAPACITY`` distinct values and then marked ``"compacted": true``), so the
 verdict is the same either way. Floats are written with Python's shortest round-trip
 ``repr``, so values survive the JSON unchanged.
 
@@ -46,6 +47,7 @@ class _NumericEntry(_Strict):
     values: list[float]
     counts: list[Annotated[int, Field(ge=1)]]
     nulls: int = Field(ge=0)
+    compacted: bool = False
 
 
 class _CategoricalEntry(_Strict):
@@ -85,12 +87,14 @@ def build_profile(
 
 def _entry(sketch: Sketch) -> dict[str, object]:
     if isinstance(sketch, NumericSketch):
-        return {
+        entry: dict[str, object] = {
             "kind": "numeric",
             "values": sketch.values.tolist(),
             "counts": sketch.counts.tolist(),
             "nulls": sketch.nulls,
         }
+        # Written only when set, so profiles of exact sketches keep their old form.
+        return {**entry, "compacted": True} if sketch.compacted else entry
     return {
         "kind": "categorical",
         "categories": list(sketch.categories),
@@ -118,7 +122,8 @@ def _numeric(name: str, entry: _NumericEntry) -> NumericSketch:
         )
     if any(math.isnan(v) for v in entry.values) or np.any(np.diff(values) <= 0):
         raise ModelInputError(f"profile column {name!r}: values must be distinct and increasing")
-    return NumericSketch(values=values, counts=np.array(entry.counts, np.int64), nulls=entry.nulls)
+    counts = np.array(entry.counts, np.int64)
+    return NumericSketch.from_counts(values, counts, entry.nulls, compacted=entry.compacted)
 
 
 def _categorical(name: str, entry: _CategoricalEntry) -> CategorySketch:

@@ -106,7 +106,7 @@ def test_unreadable_and_unsupported_files_are_errors(tmp_path: Path) -> None:
     (tmp_path / "data" / "h.parquet").unlink()
     (tmp_path / "data" / "h.json").write_text("{}")
     (unsupported,) = run_on(tmp_path, include=["*.json"]).errors
-    assert unsupported == "h.json: unsupported file type '.json' (Parquet or CSV)"
+    assert unsupported == "h.json: unsupported file type '.json' (Parquet, CSV or Arrow IPC)"
 
 
 def test_drift_without_reference_or_with_a_missing_one_is_an_error(tmp_path: Path) -> None:

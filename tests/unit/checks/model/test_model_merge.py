@@ -7,8 +7,9 @@ import numpy.typing as npt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mlgate.checks.model.engine import merge_stream
 from mlgate.checks.model.stats.groups import GroupCounts
-from mlgate.checks.model.stats.scores import ScoreTable
+from mlgate.checks.model.stats.scores import ScoreTable, merge_tables
 from mlgate.checks.model.stats.sketch import CategorySketch, NumericSketch
 
 # Few distinct values, so parts share ties; NaN is a null for sketches.
@@ -84,3 +85,18 @@ def test_group_counts_merge_is_exact(rows: list[tuple[str, int]], cuts: list[int
     for merged in (a.merge(b).merge(c), a.merge(b.merge(c))):
         assert merged.keys == whole.keys
         assert np.array_equal(merged.counts, whole.counts)
+
+
+@settings(max_examples=30)
+@given(st.lists(st.tuples(SCORES, st.booleans()), max_size=30), st.integers(1, 5))
+def test_folding_a_stream_of_tables_equals_merging_them_all(
+    parts: list[tuple[list[float], bool]], group: int
+) -> None:
+    tables = [
+        ScoreTable.from_rows(np.array(s, dtype=np.float64), np.full(len(s), y)) for s, y in parts
+    ]
+    folded = merge_stream(iter(tables), merge_tables, group=group)
+    if not tables:
+        assert folded is None
+        return
+    assert folded is not None and same_table(folded, merge_tables(tables))

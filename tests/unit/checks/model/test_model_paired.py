@@ -1,4 +1,4 @@
-"""Paired DeLong sums and the Poisson bootstrap: exact against direct formulas, mergeable."""
+"""Paired DeLong sums and the cell-wise Poisson bootstrap: exact, mergeable, faithful."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from sklearn import metrics
 
 from mlgate.checks.model.stats import bootstrap
 from mlgate.checks.model.stats import classification as cls
-from mlgate.checks.model.stats.bootstrap import BootstrapPlan, poisson_weights
+from mlgate.checks.model.stats.bootstrap import BootstrapPlan
 from mlgate.checks.model.stats.delong import DeLongSums, delong
 from mlgate.checks.model.stats.intervals import newcombe_difference, wilson
 from mlgate.checks.model.stats.scores import ScoreTable
@@ -79,39 +79,91 @@ def test_delong_without_both_classes_is_nan() -> None:
 
 
 @settings(max_examples=25, deadline=None)
-@given(st.integers(0, 2**63), st.lists(st.integers(1, 299), min_size=1, max_size=3))
-def test_bootstrap_sums_do_not_depend_on_the_split(seed: int, cuts: list[int]) -> None:
+@given(st.integers(0, 2**32), st.lists(st.integers(1, 299), min_size=1, max_size=3))
+def test_bootstrap_does_not_depend_on_the_split(seed: int, cuts: list[int]) -> None:
     a, b, y = paired(4, 300)
     plan = BootstrapPlan(replicates=16, seed=seed)
-    ids = np.arange(300, dtype=np.uint64)
     positive = y.astype(np.float64)
-    whole = plan.sums([a, b], positive, ids)
-    merged = plan.empty(2)
+    whole = plan.moments([a, b], positive)
+    merged = plan.empty_moments(2)
     for chunk in np.split(np.arange(300), sorted(set(cuts))):
-        merged = merged.merge(plan.sums([a[chunk], b[chunk]], positive[chunk], ids[chunk]))
-    assert np.array_equal(merged.confusion(0), whole.confusion(0))
-    assert np.allclose(merged.sums, whole.sums, rtol=1e-12, atol=0)
+        merged = merged.merge(plan.moments([a[chunk], b[chunk]], positive[chunk]))
+    assert np.array_equal(merged.counts, whole.counts)
+    assert np.allclose(merged.products, whole.products, rtol=1e-12, atol=1e-12)
+    drawn, expected = deltas(plan.draw(merged, 2)), deltas(plan.draw(whole, 2))
+    for name, values in drawn.items():
+        # Equal up to rounding of the summed moments (1e-9 of a metric at most).
+        assert np.allclose(values, expected[name], rtol=0, atol=1e-9), name
 
 
-def test_poisson_weights_have_poisson_moments_and_are_seeded() -> None:
-    weights = poisson_weights(7, 200, np.arange(5000, dtype=np.uint64))
-    assert abs(weights.mean() - 1) < 0.01
-    assert abs(weights.var() - 1) < 0.02
-    assert np.array_equal(weights, poisson_weights(7, 200, np.arange(5000, dtype=np.uint64)))
-    assert not np.array_equal(weights, poisson_weights(8, 200, np.arange(5000, dtype=np.uint64)))
+def row_bootstrap(
+    a: npt.NDArray[np.float64], b: npt.NDArray[np.float64], y: npt.NDArray[np.bool_], reps: int
+) -> bootstrap.BootstrapSums:
+    """The textbook Poisson bootstrap: one Poisson(1) weight per row and replicate."""
+    weights = np.random.default_rng(99).poisson(1.0, size=(reps, y.size)).astype(np.float64)
+    positive = y.astype(np.float64)
+    columns = []
+    for s in (a, b):
+        outcome = (2 * positive + (s >= 0.5)).astype(np.intp)
+        bins = np.eye(10)[cls.ece_bins(s, 10)]
+        columns.append(
+            np.hstack(
+                [
+                    np.eye(4)[outcome],
+                    cls.log_loss_terms(s, positive)[:, None],
+                    cls.brier_terms(s, positive)[:, None],
+                    bins,
+                    bins * positive[:, None],
+                    bins * s[:, None],
+                ]
+            )
+        )
+    sums = np.stack([weights @ c for c in columns], axis=1)
+    return bootstrap.BootstrapSums(sums=sums, n_bins=10)
 
 
-def test_unit_weights_reproduce_the_point_metrics() -> None:
-    a, _, y = paired(5, 400)
+def deltas(sums: bootstrap.BootstrapSums) -> dict[str, npt.NDArray[np.float64]]:
+    return {
+        "accuracy": cls.accuracy(sums.confusion(0)) - cls.accuracy(sums.confusion(1)),
+        "f1": cls.f1(sums.confusion(0)) - cls.f1(sums.confusion(1)),
+        "log_loss": sums.mean_loss(0, 0) - sums.mean_loss(1, 0),
+        "brier": sums.mean_loss(0, 1) - sums.mean_loss(1, 1),
+        "ece": cls.ece_from_bins(*sums.ece_sums(0)) - cls.ece_from_bins(*sums.ece_sums(1)),
+    }
+
+
+def test_cell_draws_match_the_row_level_poisson_bootstrap() -> None:
+    rng = np.random.default_rng(6)
+    n = 3000
+    y = rng.uniform(size=n) < 0.3
+    signal = rng.normal(size=n) + y
+    a = 1 / (1 + np.exp(-(signal + rng.normal(0, 0.8, n))))
+    b = 1 / (1 + np.exp(-(signal + rng.normal(0, 1.0, n))))
+    plan = BootstrapPlan(replicates=3000, seed=5)
+    cells = deltas(plan.draw(plan.moments([a, b], y.astype(np.float64)), 2))
+    rows = deltas(row_bootstrap(a, b, y, 3000))
+    for name in cells:
+        # Same distribution: centres within a tenth of a spread, spreads within 10 %.
+        spread = float(np.std(rows[name]))
+        assert abs(float(np.mean(cells[name]) - np.mean(rows[name]))) < 0.1 * spread, name
+        assert abs(float(np.std(cells[name])) / spread - 1) < 0.1, name
+
+
+def test_drawn_counts_are_poisson_and_centred_on_the_data() -> None:
+    a, b, y = paired(5, 400)
+    plan = BootstrapPlan(replicates=4000, seed=1)
+    sums = plan.draw(plan.moments([a, b], y.astype(np.float64)), 2)
     table = ScoreTable.from_rows(a, y)
-    # A replicate whose every weight is 1 is the data itself.
-    design = bootstrap._design(a, y.astype(np.float64), 0.5, 10)
-    unit = bootstrap.BootstrapSums(sums=design.sum(axis=0)[None, None, :], n_bins=10)
-    assert tuple(unit.confusion(0)[0]) == table.confusion_at(0.5)
-    assert abs(float(unit.mean_loss(0, 0)[0]) - metrics.log_loss(y, a)) < 1e-12
-    assert abs(float(unit.mean_loss(0, 1)[0]) - metrics.brier_score_loss(y, a)) < 1e-12
-    ece = float(cls.ece_from_bins(*unit.ece_sums(0))[0])
-    assert abs(ece - cls.expected_calibration_error(table)) < 1e-12
+    confusion = np.array(table.confusion_at(0.5), dtype=np.float64)
+    drawn = sums.confusion(0)
+    assert np.all(drawn == np.round(drawn))
+    # Poisson(n): mean n and variance n, within five standard errors over 4,000 draws.
+    assert np.all(np.abs(drawn.mean(axis=0) - confusion) < 5 * np.sqrt(confusion / 4000))
+    assert np.all(np.abs(drawn.var(axis=0) / confusion - 1) < 0.1)
+    log_loss = sums.mean_loss(0, 0)
+    assert abs(float(np.mean(log_loss)) - metrics.log_loss(y, a)) < 5 * float(np.std(log_loss))
+    ece = cls.ece_from_bins(*sums.ece_sums(0))
+    assert abs(float(np.median(ece)) - cls.expected_calibration_error(table)) < 0.05
 
 
 def test_wilson_and_newcombe_match_published_values() -> None:
@@ -124,13 +176,10 @@ def test_wilson_and_newcombe_match_published_values() -> None:
     assert round(high, 4) == 0.2775
 
 
-def test_lookup_weights_equal_a_full_inverse_cdf_search() -> None:
-    ids = np.arange(20000, dtype=np.uint64)
-    keys = bootstrap._splitmix(
-        np.arange(50, dtype=np.uint64) ^ bootstrap._splitmix(np.array([3], np.uint64))
+def test_inconsistent_moments_draw_without_spread_instead_of_failing() -> None:
+    # A variance below zero (impossible for real rows) is clipped to zero, not a crash.
+    moments = bootstrap.CellMoments(
+        counts=np.array([4.0]), sums=np.array([[4.0]]), products=np.array([[[1.0]]])
     )
-    hashed = bootstrap._splitmix(ids[None, :] ^ keys[:, None])
-    uniform = (hashed >> np.uint64(11)).astype(np.float64) * 2.0**-53
-    expected = np.searchsorted(bootstrap._POISSON_CDF, uniform, side="right")
-    assert np.array_equal(poisson_weights(3, 50, ids), expected)
-    assert int(bootstrap._CELL_AMBIGUOUS.sum()) < 40
+    drawn = bootstrap.draw_cells(moments, 50, 0)
+    assert np.array_equal(drawn.sums[:, :, 0], drawn.counts)

@@ -159,8 +159,11 @@ def test_profile_command_input_errors(project: Path, capsys: pytest.CaptureFixtu
 
 
 def test_reference_and_profile_are_exclusive() -> None:
-    with pytest.raises(ValidationError, match="either `reference` data or a `reference_profile`"):
+    one_of = "one of `reference` data, a `reference_profile` or a `reference_table`"
+    with pytest.raises(ValidationError, match=one_of):
         ModelConfig(columns=COLUMNS, reference=["r.parquet"], reference_profile="p.json")
+    with pytest.raises(ValidationError, match=one_of):
+        ModelConfig(columns=COLUMNS, reference_profile="p.json", reference_table="train")
 
 
 def test_profile_labels_must_be_binary(tmp_path: Path) -> None:

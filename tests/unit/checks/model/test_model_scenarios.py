@@ -160,4 +160,4 @@ def test_no_holdout_files_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "data").mkdir()
     context = CheckContext(root=tmp_path, gate="g", today=date(2026, 1, 1))
     result = ModelCheck().run(context, ModelConfig(paths=["data"], columns=COLUMNS))
-    assert result.errors == ("no holdout files (Parquet/CSV) under ['data']",)
+    assert result.errors == ("no holdout files (Parquet, CSV or Arrow IPC) under ['data']",)

@@ -126,6 +126,7 @@ def test_an_artificially_slow_model_blocks_on_latency_ratio(tmp_path: Path) -> N
     onnx_linear(tmp_path / "slow.onnx", [1.0, 1.0, 1.0], extra_layers=40)
     onnx_linear(tmp_path / "same.onnx", [1.0, 1.0, 1.0], extra_layers=0)
     timing = {"calls": 10, "repetitions": 3, "batch_rows": 16, "robustness": None}
+    timing |= {"measure_memory": False}  # measured in test_stability_costs
     settings = {"champion_model": "champion.onnx", "features": list(FEATURES), **timing}
     slow = run(tmp_path, candidate_model="slow.onnx", latency_percentile="p50", **settings)
     assert blocking(slow) == [

@@ -13,12 +13,25 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import pyarrow as pa
 
-from mlgate.checks.model.stability.onnx_model import DTYPES, FLOATS, OnnxModel, TensorSpec
+from mlgate.checks.model.stability.onnx_model import DTYPES, FLOATS, STRING, TensorSpec
 
 Schema = Mapping[str, pa.DataType]
+
+
+class Declared(Protocol):
+    """Anything with a declared signature: a loaded model, or an MLflow ``MLmodel``."""
+
+    @property
+    def inputs(self) -> tuple[TensorSpec, ...]:
+        """Declared inputs."""
+
+    @property
+    def outputs(self) -> tuple[TensorSpec, ...]:
+        """Declared outputs."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -48,6 +61,11 @@ class Binding:
         wanted = (cols for name, cols in self.inputs.items() if self.elements[name] in FLOATS)
         return tuple(dict.fromkeys(c for cols in wanted for c in cols))
 
+    def string_columns(self) -> tuple[str, ...]:
+        """Columns feeding string inputs: the ones unseen categories apply to."""
+        wanted = (cols for name, cols in self.inputs.items() if self.elements[name] == STRING)
+        return tuple(dict.fromkeys(c for cols in wanted for c in cols))
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Contract:
@@ -58,7 +76,7 @@ class Contract:
 
 
 def _compatible(element: str, column_type: pa.DataType) -> bool:
-    if element == "tensor(string)":
+    if element == STRING:
         return bool(pa.types.is_string(column_type) or pa.types.is_large_string(column_type))
     numeric = pa.types.is_integer(column_type) or pa.types.is_floating(column_type)
     return element in DTYPES and bool(numeric or pa.types.is_boolean(column_type))
@@ -85,7 +103,7 @@ def _width_violation(spec: TensorSpec, width: int) -> str | None:
     return None
 
 
-def _pick_output(model: OnnxModel, wanted: str | None) -> tuple[str | None, str | None]:
+def _pick_output(model: Declared, wanted: str | None) -> tuple[str | None, str | None]:
     names = [o.name for o in model.outputs]
     if wanted is not None:
         return (wanted, None) if wanted in names else (None, f"no output named {wanted!r}")
@@ -96,7 +114,7 @@ def _pick_output(model: OnnxModel, wanted: str | None) -> tuple[str | None, str 
 
 
 def _assignments(
-    model: OnnxModel, features: Sequence[str]
+    model: Declared, features: Sequence[str]
 ) -> tuple[dict[str, tuple[str, ...]], list[tuple[str, str]]]:
     if not features:
         return {spec.name: (spec.name,) for spec in model.inputs}, []
@@ -106,16 +124,40 @@ def _assignments(
     return {model.inputs[0].name: tuple(features)}, []
 
 
-def check_contract(
-    model: OnnxModel, schema: Schema, features: Sequence[str], output: str | None
-) -> Contract:
-    """Compare the model's signature with the holdout schema."""
+def input_violations(
+    model: Declared, schema: Schema, features: Sequence[str]
+) -> tuple[dict[str, tuple[str, ...]], list[tuple[str, str]]]:
+    """The holdout columns of each declared input, and every input mismatch."""
     inputs, violations = _assignments(model, features)
     for spec in model.inputs:
         columns = inputs.get(spec.name, ())
         problems = [_column_violation(spec, c, schema) for c in columns]
         problems.append(_width_violation(spec, len(columns)) if columns else None)
         violations.extend((spec.name, p) for p in problems if p is not None)
+    return inputs, violations
+
+
+def null_violations(
+    inputs: Mapping[str, tuple[str, ...]],
+    nullable: Mapping[str, bool],
+    nulls: Mapping[str, int],
+) -> list[tuple[str, str]]:
+    """Inputs that cannot take a null fed from columns that hold some."""
+    return [
+        (name, f"column {column!r} has {nulls[column]:,} null(s) but model input {name!r} is "
+         "not nullable")
+        for name, columns in inputs.items()
+        if not nullable.get(name, True)
+        for column in columns
+        if nulls.get(column, 0) > 0
+    ]  # fmt: skip
+
+
+def check_contract(
+    model: Declared, schema: Schema, features: Sequence[str], output: str | None
+) -> Contract:
+    """Compare the model's signature with the holdout schema."""
+    inputs, violations = input_violations(model, schema, features)
     chosen, problem = _pick_output(model, output)
     if problem is not None:
         violations.append(("<outputs>", problem))

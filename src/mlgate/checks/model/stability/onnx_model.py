@@ -27,8 +27,7 @@ DTYPES: dict[str, npt.DTypeLike] = {
     "tensor(string)": np.object_,
 }
 FLOATS = frozenset({"tensor(float)", "tensor(double)"})
-# Rows per inference call when scoring a whole sample: bounds the memory of one call.
-CHUNK = 8192
+STRING = "tensor(string)"
 # onnxruntime's own logging goes to stderr; 3 keeps only errors, which surface as exceptions.
 _LOG_ERRORS_ONLY = 3
 
@@ -106,13 +105,3 @@ def positive_scores(raw: npt.NDArray[Any]) -> FloatArray:
     if values.ndim == 2 and values.shape[1] == 2:  # binary probabilities
         return np.ascontiguousarray(values[:, 1])
     return values.reshape(-1)
-
-
-def score_rows(model: OnnxModel, feeds: Mapping[str, npt.NDArray[Any]], output: str) -> FloatArray:
-    """Positive-class scores of every row, in chunks of :data:`CHUNK` rows."""
-    rows = len(next(iter(feeds.values())))
-    parts = [
-        positive_scores(model.run({k: v[s : s + CHUNK] for k, v in feeds.items()}, output))
-        for s in range(0, rows, CHUNK)
-    ]
-    return np.concatenate(parts) if parts else np.empty(0, np.float64)

@@ -1,8 +1,10 @@
 """Robustness: the candidate's scores under seeded perturbations of one feature at a time.
 
-For each float feature and each perturbation (Gaussian noise with a standard deviation of
-``noise_fraction`` times the feature's interquartile range; ``missing_share`` of values set
-to missing; the whole feature dropped to its median) the model scores the perturbed rows.
+For each float feature and each numeric perturbation (Gaussian noise with a standard
+deviation of ``noise_fraction`` times the feature's interquartile range; ``missing_share`` of
+values set to missing; the whole feature dropped to its median), and for each string feature
+``unseen_share`` of its values replaced by one never seen, the model scores the perturbed
+rows; a model that cannot score them at all is reported, not raised.
 The ROC AUC change is paired DeLong on the same rows (blocks beyond ``max_auc_drop`` with
 an interval excluding zero); the flip rate at the threshold blocks when even its Wilson
 lower limit exceeds ``max_flip_rate``. Each perturbation draws from its own seeded stream
@@ -13,13 +15,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from mlgate.checks.model.config import ModelConfig, Perturbation, Robustness
+from mlgate.checks.model.reader import ModelInputError
 from mlgate.checks.model.stability.sample import Sample
+from mlgate.checks.model.stability.shares import share_metric
 from mlgate.checks.model.stats.delong import DeLongSums, delong
-from mlgate.checks.model.stats.intervals import normal_interval, wilson
+from mlgate.checks.model.stats.intervals import normal_interval
 from mlgate.checks.model.stats.scores import FloatArray, ScoreTable
 from mlgate.core.metric import Comparison, ConfidenceInterval, Metric
 
@@ -28,13 +34,27 @@ WORDS = {
     Perturbation.NOISE: "noise on",
     Perturbation.MISSING: "missing values in",
     Perturbation.DROPOUT: "dropping",
+    Perturbation.UNSEEN_CATEGORY: "unseen values in",
 }
+UNSEEN = "__mlgate_unseen__"
+
+
+def unseen_value(values: npt.NDArray[Any]) -> str:
+    """A string that is none of ``values`` (the marker, lengthened until it is new)."""
+    seen = {v for v in values.tolist() if isinstance(v, str)}
+    token = UNSEEN
+    while token in seen:
+        token += "_"
+    return token
 
 
 def perturb(
-    kind: Perturbation, values: FloatArray, rng: np.random.Generator, rules: Robustness
-) -> FloatArray:
+    kind: Perturbation, values: npt.NDArray[Any], rng: np.random.Generator, rules: Robustness
+) -> npt.NDArray[Any]:
     """``values`` perturbed by ``kind`` (NaN marks a missing value)."""
+    if kind is Perturbation.UNSEEN_CATEGORY:
+        replaced = rng.uniform(size=values.size) < rules.unseen_share
+        return np.where(replaced, unseen_value(values), values).astype(np.object_)
     present = values[~np.isnan(values)]
     if kind is Perturbation.MISSING:
         return np.where(rng.uniform(size=values.size) < rules.missing_share, np.nan, values)
@@ -54,6 +74,7 @@ class Effect:
     feature: str
     perturbed: FloatArray
     invalid: int
+    failure: str | None = None
 
     @property
     def name(self) -> str:
@@ -61,18 +82,31 @@ class Effect:
         return f"robustness.{self.kind.value}[{self.feature}]"
 
 
+def _effect(kind: Perturbation, feature: str, perturbed: Sample, score: Scorer) -> Effect:
+    try:
+        scores = score(perturbed)
+    except ModelInputError as error:
+        empty = np.empty(0, np.float64)
+        return Effect(kind=kind, feature=feature, perturbed=empty, invalid=0, failure=str(error))
+    invalid = int(np.count_nonzero(~np.isfinite(scores)))
+    return Effect(kind=kind, feature=feature, perturbed=scores, invalid=invalid)
+
+
 def effects(
-    sample: Sample, features: tuple[str, ...], score: Scorer, rules: Robustness, seed: int
+    sample: Sample,
+    features: tuple[tuple[str, ...], tuple[str, ...]],
+    score: Scorer,
+    rules: Robustness,
+    seed: int,
 ) -> list[Effect]:
-    """Score every (perturbation, feature) pair."""
+    """Score every (perturbation, feature) pair; ``features`` is (float, string) columns."""
     found: list[Effect] = []
     for kind_index, kind in enumerate(rules.perturbations):
-        for index, feature in enumerate(features):
+        columns = features[1] if kind is Perturbation.UNSEEN_CATEGORY else features[0]
+        for index, feature in enumerate(columns):
             rng = np.random.default_rng([seed, kind_index, index])
             changed = perturb(kind, sample.columns[feature], rng, rules)
-            scores = score(sample.with_column(feature, changed))
-            invalid = int(np.count_nonzero(~np.isfinite(scores)))
-            found.append(Effect(kind=kind, feature=feature, perturbed=scores, invalid=invalid))
+            found.append(_effect(kind, feature, sample.with_column(feature, changed), score))
     return found
 
 
@@ -111,28 +145,21 @@ def flip_metric(effect: Effect, base: FloatArray, rules: Robustness, config: Mod
     """``robustness.<kind>[feature].flip_rate``: decisions changed by the perturbation."""
     changed = (effect.perturbed >= config.threshold) != (base >= config.threshold)
     flips, rows = int(np.count_nonzero(changed)), int(base.size)
-    low, high = wilson(flips, rows, config.confidence)
-    text = (
-        f"{WORDS[effect.kind].capitalize()} {effect.feature!r} changes the decision for "
-        f"{flips / rows * 100:.2f}% of {rows:,} rows ({config.confidence * 100:g}% CI "
-        f"{low * 100:.2f}% to {high * 100:.2f}%, Wilson)"
-    )
-    if rules.max_flip_rate is not None:
-        text += f"; tolerance {rules.max_flip_rate * 100:.2f}%"
-    return Metric(
+    return share_metric(
         name=f"{effect.name}.flip_rate",
-        value=flips / rows,
-        threshold=rules.max_flip_rate,
-        comparison=Comparison.LE,
-        ci=ConfidenceInterval(low=low, high=high, level=config.confidence),
-        n=rows,
-        description=text,
-        decide_on="ci_low",
+        count=flips,
+        rows=rows,
+        limit=rules.max_flip_rate,
+        level=config.confidence,
+        sentence=f"{WORDS[effect.kind].capitalize()} {effect.feature!r} changes the decision "
+        f"for {flips / rows * 100:.2f}% of {rows:,} rows",
     )
 
 
 def invalid_message(effect: Effect, rows: int) -> str:
-    """Why a perturbation has no metrics: the model returned non-finite scores."""
+    """Why a perturbation has no metrics: inference failed or returned non-finite scores."""
+    if effect.failure is not None:
+        return f"under {WORDS[effect.kind]} {effect.feature!r} {effect.failure}"
     return (
         f"under {WORDS[effect.kind]} {effect.feature!r} the model returned {effect.invalid:,} "
         f"non-finite score(s) out of {rows:,} rows"
@@ -145,7 +172,7 @@ def robustness_metrics(
     """AUC change and flip rate of every perturbation whose scores are all finite."""
     metrics: list[Metric] = []
     for effect in found:
-        if effect.invalid == 0:
+        if effect.invalid == 0 and effect.failure is None:
             metrics.append(auc_change_metric(effect, base, sample, rules, config.confidence))
             metrics.append(flip_metric(effect, base, rules, config))
     return metrics

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from mlgate.checks.model import arrays
 from mlgate.checks.model.reader import ModelInputError, iter_batches
@@ -23,6 +24,7 @@ from mlgate.checks.model.stability.contract import Binding
 from mlgate.checks.model.stability.onnx_model import DTYPES, FLOATS
 
 Columns = dict[str, npt.NDArray[Any]]
+NULL_BATCH_ROWS = 65536
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -36,12 +38,15 @@ class Sample:
         """The sample with one column replaced."""
         return replace(self, columns={**self.columns, name: values})
 
-    def head(self, rows: int) -> Sample:
-        """The first ``rows`` rows, repeated when the sample is shorter (latency batches)."""
-        index = np.arange(rows) % self.labels.size
+    def take(self, index: npt.NDArray[np.intp]) -> Sample:
+        """The rows at ``index`` (repeats allowed), in that order."""
         return Sample(
             columns={k: v[index] for k, v in self.columns.items()}, labels=self.labels[index]
         )
+
+    def head(self, rows: int) -> Sample:
+        """The first ``rows`` rows, repeated when the sample is shorter (latency batches)."""
+        return self.take(np.arange(rows) % self.labels.size)
 
 
 def _convert(column: pa.ChunkedArray | pa.Array, name: str) -> npt.NDArray[Any]:
@@ -73,6 +78,23 @@ def read_sample(
         columns={c: _convert(table.column(c), c) for c in columns},
         labels=arrays.labels(table.column(label), label),
     )
+
+
+def null_counts(
+    paths: Sequence[Path], columns: Sequence[str], types: Mapping[str, pa.DataType]
+) -> dict[str, int]:
+    """Nulls (and NaN in float columns) per column over every holdout row, streamed."""
+    counts = dict.fromkeys(columns, 0)
+    wanted = tuple(counts)
+    if not wanted:
+        return counts
+    for batch in (b for p in paths for b in iter_batches(p, wanted, types, NULL_BATCH_ROWS)):
+        for name in wanted:
+            column = batch.column(name)
+            counts[name] += column.null_count
+            if pa.types.is_floating(column.type):
+                counts[name] += int(pc.sum(pc.is_nan(column)).as_py() or 0)
+    return counts
 
 
 def _cast(values: npt.NDArray[Any], element: str, column: str) -> npt.NDArray[Any]:

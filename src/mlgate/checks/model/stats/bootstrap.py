@@ -1,16 +1,31 @@
-"""Paired Poisson bootstrap of threshold, loss and calibration metrics, as mergeable sums.
+"""Paired Poisson bootstrap of threshold, loss and calibration metrics, drawn per cell.
 
-Each replicate gives every row a Poisson(1) weight (the streaming form of resampling
-with replacement; Hanley & MacGibbon 2006, Chamandy et al. 2012). The weight is a hash
-of ``(seed, replicate, row id)``, so it does not depend on how the rows were split into
-batches: merging the sums of parts gives the sums of the whole. Both models see the same
-weights on the same row, which makes the comparison paired. One matrix product per
-batch (weights x per-row design) yields every replicate's sufficient sums.
+Each replicate gives every row a Poisson(1) weight (the streaming form of resampling with
+replacement; Hanley & MacGibbon 2006, Chamandy et al. 2012); both models see the same
+weight on the same row, which makes the comparison paired. Every metric here is a function
+of weighted sums over the rows of a few discrete **cells** (label, and per model its
+prediction at the threshold and its calibration bin) of a few continuous **terms** (per
+model its log-loss term, Brier term and score).
+
+Drawing one weight per row and replicate costs ``rows x replicates``. Instead:
+
+- the weighted row count of a cell with ``n`` rows is drawn exactly: a sum of ``n``
+  independent Poisson(1) weights is Poisson(``n``), and disjoint cells are independent;
+- given that count ``m``, the weighted sums of the terms are the sums of ``m`` rows drawn
+  with replacement from the cell, whose mean ``m mu`` and covariance ``m Sigma`` are exact
+  functions of the cell's moments; they are drawn from the normal distribution with that
+  mean and covariance (the central limit theorem within the cell).
+
+Confusion counts, and so accuracy, precision, recall and F1, are therefore drawn from
+exactly the Poisson bootstrap distribution; the loss and calibration sums from its normal
+approximation within each cell. The cost is ``cells x replicates``, whatever the rows.
+The sufficient statistic is :class:`CellMoments` (count, sums and cross-products of the
+terms per cell): integers and sums, so merging the moments of parts gives the moments
+of the whole, and the draws (seeded) are the same however the rows were split.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Self
 
@@ -24,61 +39,101 @@ from mlgate.checks.model.stats.classification import (
 )
 from mlgate.checks.model.stats.scores import FloatArray
 
-# Rows hashed per matrix product: bounds the weight matrix at replicates x CHUNK floats.
-CHUNK = 8192
-_POISSON_CDF = np.cumsum([math.exp(-1) / math.factorial(k) for k in range(24)])
-# Inverse-CDF lookup on the top 16 bits of the hash: a cell holds one weight unless a
-# CDF step falls inside it (a few dozen of 65,536 cells); only rows in those cells are
-# searched exactly, so the weights equal a full ``searchsorted`` at a fraction of its cost.
-_CELL_BITS = 16
-_EDGES = np.arange(2**_CELL_BITS + 1, dtype=np.float64) / 2**_CELL_BITS
-_CELL_WEIGHT = np.searchsorted(_POISSON_CDF, _EDGES[:-1], side="right").astype(np.float64)
-_CELL_AMBIGUOUS = np.searchsorted(_POISSON_CDF, _EDGES[1:], side="left") != _CELL_WEIGHT
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
-_MIX2 = np.uint64(0x94D049BB133111EB)
+IntpArray = npt.NDArray[np.intp]
+# Terms per model in classification cells: log-loss term, Brier term, score.
+_TERMS = 3
 
 
-def _splitmix(x: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
-    # SplitMix64's finaliser; uint64 array arithmetic wraps modulo 2**64 by design.
-    z = x + _GOLDEN
-    z = (z ^ (z >> np.uint64(30))) * _MIX1
-    z = (z ^ (z >> np.uint64(27))) * _MIX2
-    return z ^ (z >> np.uint64(31))
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CellMoments:
+    """Per cell: the row count, the sums of the terms and of their pairwise products."""
+
+    counts: FloatArray  # cells
+    sums: FloatArray  # cells x terms
+    products: FloatArray  # cells x terms x terms
+
+    @classmethod
+    def empty(cls, cells: int, terms: int) -> CellMoments:
+        """The moments of no rows."""
+        return cls(
+            counts=np.zeros(cells),
+            sums=np.zeros((cells, terms)),
+            products=np.zeros((cells, terms, terms)),
+        )
+
+    @classmethod
+    def from_rows(cls, cell: IntpArray, terms: FloatArray, cells: int) -> CellMoments:
+        """Moments of one batch: ``cell`` per row, ``terms`` one row per row."""
+        width = terms.shape[1]
+        counts = np.bincount(cell, minlength=cells).astype(np.float64)
+        sums = np.empty((cells, width))
+        products = np.empty((cells, width, width))
+        for j in range(width):
+            sums[:, j] = np.bincount(cell, weights=terms[:, j], minlength=cells)
+            for k in range(j + 1):
+                product = np.bincount(cell, weights=terms[:, j] * terms[:, k], minlength=cells)
+                products[:, j, k] = products[:, k, j] = product
+        return cls(counts=counts, sums=sums, products=products)
+
+    def merge(self, other: CellMoments) -> Self:
+        """Moments of both batches."""
+        return type(self)(
+            counts=self.counts + other.counts,
+            sums=self.sums + other.sums,
+            products=self.products + other.products,
+        )
 
 
-def poisson_weights(seed: int, replicates: int, row_ids: npt.NDArray[np.uint64]) -> FloatArray:
-    """A ``replicates x rows`` matrix of Poisson(1) weights, a pure function of its inputs."""
-    keys = _splitmix(
-        np.arange(replicates, dtype=np.uint64) ^ _splitmix(np.array([seed], np.uint64))
-    )
-    hashed = _splitmix(row_ids[None, :] ^ keys[:, None])
-    cells = (hashed >> np.uint64(64 - _CELL_BITS)).astype(np.intp)
-    weights: FloatArray = _CELL_WEIGHT[cells]
-    exact = np.nonzero(_CELL_AMBIGUOUS[cells])
-    uniform = (hashed[exact] >> np.uint64(11)).astype(np.float64) * 2.0**-53
-    weights[exact] = np.searchsorted(_POISSON_CDF, uniform, side="right")
-    return weights
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CellDraws:
+    """Replicates of the non-empty cells: weighted counts and weighted term sums."""
+
+    cells: IntpArray  # the non-empty cells' indices
+    counts: FloatArray  # replicates x cells
+    sums: FloatArray  # replicates x cells x terms
 
 
-def _design(scores: FloatArray, positive: FloatArray, threshold: float, n_bins: int) -> FloatArray:
-    """Per-row columns of one model: confusion one-hot (4), log loss, Brier, ECE sums."""
-    outcome = (2 * positive + (scores >= threshold)).astype(np.intp)
-    confusion = np.eye(4)[outcome]
-    bins = np.eye(n_bins)[ece_bins(scores, n_bins)]
-    losses = np.stack([log_loss_terms(scores, positive), brier_terms(scores, positive)], axis=1)
-    return np.hstack([confusion, losses, bins, bins * positive[:, None], bins * scores[:, None]])
+def draw_cells(moments: CellMoments, replicates: int, seed: int) -> CellDraws:
+    """``replicates`` Poisson-bootstrap draws of every non-empty cell (see the module)."""
+    live = np.flatnonzero(moments.counts)
+    n = moments.counts[live]
+    mean = moments.sums[live] / n[:, None]
+    covariance = moments.products[live] / n[:, None, None] - mean[:, :, None] * mean[:, None, :]
+    # Cholesky factors are unique and continuous in the moments, so parts merged in any
+    # order draw the same sums. Raw moments lose about 1e-16 of a term's mean square to
+    # cancellation; a ridge of 1e-10 of each term's own mean square keeps every cell (one
+    # row, identical rows) factorable and adds a spread of 1e-5 of the term's size.
+    width = mean.shape[1]
+    squares = np.diagonal(moments.products[live], axis1=1, axis2=2) / n[:, None]
+    ridge = (1e-10 * squares + 1e-300)[:, :, None] * np.eye(width)
+    try:
+        root = np.linalg.cholesky(covariance + ridge)
+    except np.linalg.LinAlgError:
+        # Only if rounding beat the ridge somewhere: a symmetric root of the clipped
+        # spectrum is as good a factor, if not continuous in the moments.
+        values, vectors = np.linalg.eigh(covariance)
+        root = vectors * np.sqrt(np.maximum(values, 0.0))[:, None, :]
+    rng = np.random.default_rng(seed)
+    counts = rng.poisson(n, size=(replicates, live.size)).astype(np.float64)
+    noise = rng.standard_normal((replicates, live.size, mean.shape[1]))
+    spread = np.einsum("cij,rcj->rci", root, noise)
+    sums = counts[:, :, None] * mean[None] + np.sqrt(counts)[:, :, None] * spread
+    return CellDraws(cells=live, counts=counts, sums=sums)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class BootstrapSums:
-    """Per replicate and model, the weighted sums of :func:`_design`'s columns."""
+    """Per replicate and model, weighted sums of the design columns.
+
+    Columns per model: confusion counts ``(tn, fp, fn, tp)``, log-loss and Brier sums,
+    then per calibration bin the weighted count, label sum and score sum.
+    """
 
     sums: FloatArray  # replicates x models x columns
     n_bins: int
 
     def merge(self, other: BootstrapSums) -> Self:
-        """Sums of both batches."""
+        """Sums of both parts (replicate draws of disjoint rows add up)."""
         return type(self)(sums=self.sums + other.sums, n_bins=self.n_bins)
 
     def confusion(self, model: int) -> FloatArray:
@@ -106,20 +161,63 @@ class BootstrapPlan:
     threshold: float = 0.5
     n_bins: int = 10
 
+    def cell_count(self, models: int) -> int:
+        """Cells: label, then per model its prediction and calibration bin."""
+        return int(2 * (2 * self.n_bins) ** models)
+
     def empty(self, models: int) -> BootstrapSums:
-        """Sums of no rows."""
+        """Sums of no replicates (what a batch carries before the final draw)."""
         columns = 6 + 3 * self.n_bins
         return BootstrapSums(sums=np.zeros((self.replicates, models, columns)), n_bins=self.n_bins)
 
-    def sums(
-        self, scores: list[FloatArray], positive: FloatArray, row_ids: npt.NDArray[np.uint64]
-    ) -> BootstrapSums:
-        """Replicate sums of one batch for each model's scores on the same rows."""
-        total = self.empty(len(scores)).sums
-        for start in range(0, positive.size, CHUNK):
-            part = slice(start, start + CHUNK)
-            weights = poisson_weights(self.seed, self.replicates, row_ids[part])
-            for model, model_scores in enumerate(scores):
-                design = _design(model_scores[part], positive[part], self.threshold, self.n_bins)
-                total[:, model, :] += weights @ design
+    def empty_moments(self, models: int) -> CellMoments:
+        """Cell moments of no rows."""
+        return CellMoments.empty(self.cell_count(models), _TERMS * models)
+
+    def moments(self, scores: list[FloatArray], positive: FloatArray) -> CellMoments:
+        """Cell moments of one batch for each model's scores on the same rows."""
+        cell = positive.astype(np.intp)
+        terms = []
+        for model_scores in scores:
+            cell = cell * 2 + (model_scores >= self.threshold)
+            cell = cell * self.n_bins + ece_bins(model_scores, self.n_bins)
+            terms += [
+                log_loss_terms(model_scores, positive),
+                brier_terms(model_scores, positive),
+                model_scores,
+            ]
+        stacked = np.stack(terms, axis=1) if terms else np.empty((positive.size, 0))
+        return CellMoments.from_rows(cell, stacked, self.cell_count(len(scores)))
+
+    def draw(self, moments: CellMoments, models: int) -> BootstrapSums:
+        """Replicate sums of every model's design columns from the merged moments."""
+        total = self.empty(models).sums
+        if not np.any(moments.counts):
+            return BootstrapSums(sums=total, n_bins=self.n_bins)
+        draws = draw_cells(moments, self.replicates, self.seed)
+        label, per_model = _decode(draws.cells, models, self.n_bins)
+        k = self.n_bins
+        for model, (predicted, bins) in enumerate(per_model):
+            counts_to_columns = np.zeros((draws.cells.size, 6 + 3 * k))
+            rows = np.arange(draws.cells.size)
+            counts_to_columns[rows, 2 * label + predicted] = 1.0
+            counts_to_columns[rows, 6 + bins] = 1.0
+            counts_to_columns[rows, 6 + k + bins] = label
+            total[:, model, :] = draws.counts @ counts_to_columns
+            terms = draws.sums[:, :, _TERMS * model : _TERMS * (model + 1)]
+            total[:, model, 4:6] = terms[:, :, 0:2].sum(axis=1)
+            total[:, model, 6 + 2 * k :] = terms[:, :, 2] @ np.eye(k)[bins]
         return BootstrapSums(sums=total, n_bins=self.n_bins)
+
+
+def _decode(
+    cells: IntpArray, models: int, n_bins: int
+) -> tuple[IntpArray, list[tuple[IntpArray, IntpArray]]]:
+    # Inverse of :meth:`BootstrapPlan.moments`' cell index: the last model is innermost.
+    rest = cells.copy()
+    per_model: list[tuple[IntpArray, IntpArray]] = []
+    for _ in range(models):
+        rest, bins = np.divmod(rest, n_bins)
+        rest, predicted = np.divmod(rest, 2)
+        per_model.append((predicted, bins))
+    return rest, per_model[::-1]

@@ -23,16 +23,42 @@ from mlgate.checks.model.stats.scores import FloatArray, ScoreTable
 _COLUMNS = 7
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlacementTable:
+    """Per distinct score of a complete table: ``V`` of a positive and ``W`` of a negative.
+
+    Computed once per table, then looked up for every batch of the second pass.
+    """
+
+    values: FloatArray
+    v: FloatArray
+    w: FloatArray
+
+    @classmethod
+    def of(cls, table: ScoreTable) -> PlacementTable:
+        """The placements of every distinct score of ``table``."""
+        below = table.negatives_below() + 0.5 * table.negatives
+        above = table.positives_above() + 0.5 * table.positives
+        return cls(
+            values=table.values,
+            v=below / max(table.n_negative, 1),
+            w=above / max(table.n_positive, 1),
+        )
+
+    def placements(self, scores: FloatArray, positive: npt.NDArray[np.bool_]) -> FloatArray:
+        """``V`` for positive rows and ``W`` for negative rows (scores must be in the table)."""
+        # Looking up the batch's distinct scores in order walks the table once; looking up
+        # every row in file order would jump around a table of up to millions of entries.
+        distinct, inverse = np.unique(scores, return_inverse=True)
+        index = np.searchsorted(self.values, distinct)[inverse]
+        return np.where(positive, self.v[index], self.w[index])
+
+
 def placements(
     table: ScoreTable, scores: FloatArray, positive: npt.NDArray[np.bool_]
 ) -> FloatArray:
     """``V`` for positive rows and ``W`` for negative rows (scores must be in the table)."""
-    index = np.searchsorted(table.values, scores)
-    below = table.negatives_below()[index] + 0.5 * table.negatives[index]
-    above = table.positives_above()[index] + 0.5 * table.positives[index]
-    v = below / max(table.n_negative, 1)
-    w = above / max(table.n_positive, 1)
-    return np.where(positive, v, w)
+    return PlacementTable.of(table).placements(scores, positive)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -54,8 +80,19 @@ class DeLongSums:
         positive: npt.NDArray[np.bool_],
     ) -> DeLongSums:
         """Sums over one batch, given both models' complete score tables."""
-        a = placements(tables[0], scores[0], positive)
-        b = placements(tables[1], scores[1], positive)
+        lookups = (PlacementTable.of(tables[0]), PlacementTable.of(tables[1]))
+        return cls.from_lookups(lookups, scores, positive)
+
+    @classmethod
+    def from_lookups(
+        cls,
+        lookups: tuple[PlacementTable, PlacementTable],
+        scores: tuple[FloatArray, FloatArray],
+        positive: npt.NDArray[np.bool_],
+    ) -> DeLongSums:
+        """Sums over one batch, given both models' precomputed placement tables."""
+        a = lookups[0].placements(scores[0], positive)
+        b = lookups[1].placements(scores[1], positive)
         d = a - b
         columns = np.stack([np.ones_like(a), a, a * a, b, b * b, d, d * d], axis=1)
         sums = np.stack([columns[positive].sum(axis=0), columns[~positive].sum(axis=0)])

@@ -16,6 +16,10 @@ Definitions (documented once, here):
   (``scipy.stats.chi2_contingency(correction=False)``; categories absent from both dropped).
 - **Normalised Wasserstein**: ``scipy.stats.wasserstein_distance(reference, current)``
   divided by the reference's population standard deviation (1 when it is constant).
+
+A numeric feature with more than ``sketch.CAPACITY`` distinct values is compacted (values
+move by at most 0.1 %, see :mod:`.sketch`); when one side is compacted, both are compared
+on the same grid, and the statistics above are exact functions of the compacted values.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ import numpy as np
 from scipy import stats
 
 from mlgate.checks.model.stats.scores import FloatArray
-from mlgate.checks.model.stats.sketch import CategorySketch, NumericSketch
+from mlgate.checks.model.stats.sketch import CategorySketch, NumericSketch, on_one_grid
 
 PSI_FLOOR = 1e-4
 # scipy's ks_2samp(method="auto") is exact up to this many values per sample.
@@ -114,6 +118,7 @@ def wasserstein(reference: NumericSketch, current: NumericSketch) -> float:
 
 def numeric_drift(reference: NumericSketch, current: NumericSketch) -> Drift:
     """All drift statistics of a numeric feature (both sides need a non-null value)."""
+    reference, current = on_one_grid(reference, current)
     ref_bins, cur_bins = decile_counts(reference, reference), decile_counts(reference, current)
     ks, pvalue = ks_2samp(reference, current)
     _, scale = reference.mean_std()

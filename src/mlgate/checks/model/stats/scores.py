@@ -18,11 +18,6 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 
-def _as_counts(weights: npt.NDArray[np.floating] | npt.NDArray[np.integer]) -> IntArray:
-    # bincount with weights works in float64; counts stay exact below 2**53 rows.
-    return np.asarray(np.rint(weights), dtype=np.int64)
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ScoreTable:
     """Distinct scores in increasing order with the positives and negatives at each."""
@@ -88,13 +83,30 @@ class ScoreTable:
         return tn, fp, fn, tp
 
 
+def merge_sorted(
+    values: Sequence[FloatArray], counts: Sequence[Sequence[IntArray]]
+) -> tuple[FloatArray, list[IntArray]]:
+    """Merge sorted distinct-value arrays, adding the counts of equal values.
+
+    A stable sort of the concatenated runs is a run merge (timsort), not a full sort, and
+    counts are added as integers, so the result is exact however many parts there are.
+    """
+    joined = np.concatenate(values) if values else np.empty(0, np.float64)
+    order = np.argsort(joined, kind="stable")
+    ordered = joined[order]
+    starts = np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]]))
+    if ordered.size == 0:
+        return ordered.astype(np.float64), [np.empty(0, np.int64) for _ in counts]
+    totals = [
+        np.add.reduceat(np.concatenate(column).astype(np.int64)[order], starts) for column in counts
+    ]
+    return ordered[starts].astype(np.float64), totals
+
+
 def merge_tables(tables: Sequence[ScoreTable]) -> ScoreTable:
-    """The table of all parts at once: one sort, however many parts."""
-    values, inverse = np.unique(np.concatenate([t.values for t in tables]), return_inverse=True)
-    pos = np.concatenate([t.positives for t in tables]).astype(np.float64)
-    neg = np.concatenate([t.negatives for t in tables]).astype(np.float64)
-    return ScoreTable(
-        values=values,
-        positives=_as_counts(np.bincount(inverse, weights=pos, minlength=values.size)),
-        negatives=_as_counts(np.bincount(inverse, weights=neg, minlength=values.size)),
+    """The table of all parts at once: one run merge, however many parts."""
+    values, (positives, negatives) = merge_sorted(
+        [t.values for t in tables],
+        [[t.positives for t in tables], [t.negatives for t in tables]],
     )
+    return ScoreTable(values=values, positives=positives, negatives=negatives)
