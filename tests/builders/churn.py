@@ -6,7 +6,7 @@ the same rows; see its docstring for the scenarios); this module adds the writer
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ __all__ = [
     "reorder_group",
     "with_candidate",
     "write_csv",
+    "write_features_onnx",
     "write_parquet",
 ]
 
@@ -128,7 +129,7 @@ def onnx_linear(path: Path, coefficients: Sequence[float], *, extra_layers: int 
     The extra nodes (``extra_layers`` 256-wide MatMuls on the input, multiplied by 0 and
     added to the logit) leave every score unchanged and make each call slower.
     """
-    from onnx import TensorProto, helper, numpy_helper
+    from onnx import helper
 
     rng = np.random.default_rng(1)
     width = len(coefficients)
@@ -155,9 +156,22 @@ def onnx_linear(path: Path, coefficients: Sequence[float], *, extra_layers: int 
         ]
         last = "slowed"
     nodes.append(helper.make_node("Sigmoid", [last], ["probability"]))
+    return write_features_onnx(path, "linear", nodes, weights)
+
+
+def write_features_onnx(
+    path: Path, name: str, nodes: Sequence[Any], weights: Mapping[str, npt.NDArray[np.float32]]
+) -> Path:
+    """Write ``nodes`` as an opset-17 graph from a float ``features`` input to ``probability``.
+
+    ``weights`` are the initializers; the input width is that of ``weights["w"]``.
+    """
+    from onnx import TensorProto, helper, numpy_helper
+
+    width = int(weights["w"].shape[0])
     graph = helper.make_graph(
-        nodes,
-        "linear",
+        list(nodes),
+        name,
         [helper.make_tensor_value_info("features", TensorProto.FLOAT, [None, width])],
         [helper.make_tensor_value_info("probability", TensorProto.FLOAT, [None, 1])],
         initializer=[numpy_helper.from_array(v, name=k) for k, v in weights.items()],

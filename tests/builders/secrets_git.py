@@ -11,6 +11,8 @@ import os
 import subprocess
 from pathlib import Path
 
+JAN, FEB, MAR = (f"2024-0{m}-01T00:00:00+00:00" for m in (1, 2, 3))
+
 
 def git_env(home: Path) -> dict[str, str]:
     """An environment isolated from the machine's git configuration."""
@@ -54,3 +56,26 @@ class Repo:
         self.git("add", "-A", date=date)
         self.git("commit", "-q", "--allow-empty", "-m", message, date=date)
         return self.git("rev-parse", "HEAD").strip()
+
+
+def feature_branch_repo(
+    root: Path, name: str, text: str, *, delete: bool = False
+) -> tuple[Repo, str]:
+    """A repository whose ``main`` holds only a README and whose ``feature`` branch adds ``name``.
+
+    ``main`` is committed in January, ``name`` (holding ``text``) on ``feature`` in February
+    and, with ``delete``, removed there again in March; ``main`` is checked out at the end, so
+    only a history scan reaching ``feature`` sees ``name``. Returns the repository and the id
+    of the commit that added ``name``.
+    """
+    repo = Repo(root)
+    repo.write("README.md", "# churn\n")
+    repo.commit("start", JAN)
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.write(name, text)
+    added = repo.commit(f"add {name}", FEB)
+    if delete:
+        (repo.root / name).unlink()
+        repo.commit(f"remove {name}", MAR)
+    repo.git("checkout", "-q", "main")
+    return repo, added

@@ -8,16 +8,33 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 
-from builders.churn import FEATURES, feature_table
+from builders.churn import FEATURES, feature_table, write_features_onnx, write_parquet
+from mlgate.checks.model import ModelCheck, ModelConfig
+from mlgate.core.check import CheckContext, CheckResult
 
 CONTRACTS = ("monthly", "one_year", "two_year")
 SEXES = ("F", "M")
+SERVING_COLUMNS = {"label": "churn", "candidate": "candidate_score"}
+
+
+def run_serving(root: Path, holdout: pa.Table, **serving: Any) -> CheckResult:
+    """Run the model check at ``pre-deploy`` on ``holdout`` with only the serving checks."""
+    write_parquet(holdout, root / "data" / "holdout.parquet")
+    config = ModelConfig(
+        paths=["data"],
+        columns=SERVING_COLUMNS,
+        stability={"decisions": None, "calibration": None, "serving": serving},
+    )
+    return ModelCheck().run(
+        CheckContext(root=root, gate="pre-deploy", today=date(2026, 1, 1)), config
+    )
 
 
 def mixed_table(rows: int, seed: int) -> pa.Table:
@@ -89,11 +106,10 @@ def onnx_tree(path: Path, *, depth: int = 6) -> Path:
 
 def onnx_heavy(path: Path, megabytes: int) -> Path:
     """``sigmoid(x @ 1)`` that also reads a ``megabytes`` initializer (a memory-hungry model)."""
-    from onnx import TensorProto, helper, numpy_helper
+    from onnx import helper
 
-    width = len(FEATURES)
     weights = {
-        "w": np.ones((width, 1), dtype=np.float32),
+        "w": np.ones((len(FEATURES), 1), dtype=np.float32),
         "ballast": np.random.default_rng(2).normal(size=megabytes * 2**18).astype(np.float32),
         "zero": np.zeros(1, dtype=np.float32),
     }
@@ -104,18 +120,7 @@ def onnx_heavy(path: Path, megabytes: int) -> Path:
         helper.make_node("Add", ["logit", "nothing"], ["sum"]),
         helper.make_node("Sigmoid", ["sum"], ["probability"]),
     ]
-    graph = helper.make_graph(
-        nodes,
-        "heavy",
-        [helper.make_tensor_value_info("features", TensorProto.FLOAT, [None, width])],
-        [helper.make_tensor_value_info("probability", TensorProto.FLOAT, [None, 1])],
-        initializer=[numpy_helper.from_array(v, name=k) for k, v in weights.items()],
-    )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
-    model.ir_version = 8
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(model.SerializeToString())
-    return path
+    return write_features_onnx(path, "heavy", nodes, weights)
 
 
 def skops_classifier(path: Path, kind: str = "logistic", *, named: bool = False) -> Any:

@@ -24,29 +24,33 @@ def test_without_trivy_or_grype_exit_2_with_one_line(
     assert err.count("\n") == 1 and "neither trivy nor grype is on PATH" in err
 
 
-def _fake_trivy(bin_dir: Path, report: str, record: Path) -> None:
-    # A stand-in for the real binary: records its arguments, writes a recorded report.
+def _trivy_on_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, report: str) -> Path:
+    """Put a recorded-report ``trivy`` first on PATH and enter a fresh work directory.
+
+    The stand-in writes its arguments to ``tmp_path / "args"``; returns the work directory.
+    """
+    bin_dir, work = tmp_path / "bin", tmp_path / "work"
+    bin_dir.mkdir()
+    work.mkdir()
     (bin_dir / "report.json").write_text(report)
     script = bin_dir / "trivy"
     script.write_text(
         "#!/bin/sh\n"
-        f'echo "$@" > "{record}"\n'
+        f'echo "$@" > "{tmp_path / "args"}"\n'
         'while [ "$1" != "--output" ]; do shift; done\n'
         f'cp "{bin_dir / "report.json"}" "$2"\n'
     )
     script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
+    monkeypatch.chdir(work)
+    return work
 
 
 def test_runs_trivy_from_path_and_gates_its_report(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    bin_dir, work = tmp_path / "bin", tmp_path / "work"
-    bin_dir.mkdir()
-    work.mkdir()
     critical = trivy_vulnerability("CVE-2024-0001", "openssl", "CRITICAL", fixed="3.0.14")
-    _fake_trivy(bin_dir, trivy_image([critical], created="2026-01-10T08:00:00Z"), tmp_path / "args")
-    monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
-    monkeypatch.chdir(work)
+    _trivy_on_path(tmp_path, monkeypatch, trivy_image([critical], created="2026-01-10T08:00:00Z"))
     # Options first: argparse takes `REF -- SCANNER ARGS` as one run of positionals.
     code = main(["scan", "--no-progress", "-q", "image", "registry.example.com/api:1",
                  "--", "--offline-scan"])  # fmt: skip
@@ -83,12 +87,7 @@ def _rule_ids(verdict: dict[str, Any]) -> set[str]:
 def test_digest_in_ref_is_the_expected_digest(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ref: str, wrong_digest: bool
 ) -> None:
-    bin_dir, work = tmp_path / "bin", tmp_path / "work"
-    bin_dir.mkdir()
-    work.mkdir()
-    _fake_trivy(bin_dir, trivy_image([], created=None, digest=DIGEST), tmp_path / "args")
-    monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
-    monkeypatch.chdir(work)
+    work = _trivy_on_path(tmp_path, monkeypatch, trivy_image([], created=None, digest=DIGEST))
     assert main(["scan", "--no-progress", "-q", "-f", "json=verdict.json", "image", ref]) == 1
     verdict = _gate_json(work)
     # The recorded report carries a secret and a failed misconfiguration in any case.
@@ -101,12 +100,7 @@ def test_digest_in_ref_is_the_expected_digest(
 def test_ref_without_digest_names_the_scanned_digest(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    bin_dir, work = tmp_path / "bin", tmp_path / "work"
-    bin_dir.mkdir()
-    work.mkdir()
-    _fake_trivy(bin_dir, trivy_image([], created=None, digest=DIGEST), tmp_path / "args")
-    monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
-    monkeypatch.chdir(work)
+    work = _trivy_on_path(tmp_path, monkeypatch, trivy_image([], created=None, digest=DIGEST))
     main(["scan", "--no-progress", "-q", "-f", "json=verdict.json", "image", "churn-api:1.4.2"])
     out = capsys.readouterr().out
     assert f"churn-api:1.4.2 is not pinned by digest; the report names {DIGEST}" in out

@@ -12,13 +12,13 @@ import pytest
 from sklearn.calibration import calibration_curve
 from sklearn.metrics import brier_score_loss
 
+from builders.check_results import blocking, named
 from builders.churn import calibrated, champion_scores, churn_table, with_candidate, write_parquet
 from mlgate.checks.model import ModelCheck, ModelConfig
 from mlgate.checks.model.stability.calibration import brier_parts, mce_from_bins
 from mlgate.checks.model.stats.classification import ece_bins, ece_from_bins, table_bin_sums
 from mlgate.checks.model.stats.scores import FloatArray, ScoreTable
 from mlgate.core.check import CheckContext, CheckResult
-from mlgate.core.metric import Metric
 
 COLUMNS: dict[str, Any] = {
     "label": "churn",
@@ -77,16 +77,6 @@ def run(root: Path, holdout: pa.Table, **calibration: Any) -> CheckResult:
     )
     context = CheckContext(root=root, gate="post-train", today=date(2026, 1, 1))
     return ModelCheck().run(context, config)
-
-
-def named(result: CheckResult, name: str) -> Metric:
-    (metric,) = [m for m in result.metrics if m.name == name]
-    return metric
-
-
-def blocking(result: CheckResult) -> list[str]:
-    assert result.errors == ()
-    return sorted(m.name for m in result.metrics if not m.is_acceptable())
 
 
 def columns(table: pa.Table) -> tuple[FloatArray, FloatArray]:

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
-from builders.churn import FEATURES, feature_table, onnx_linear, write_parquet
-from builders.served_models import onnx_heavy, skops_classifier
-from mlgate.checks.model import ModelCheck, ModelConfig
+from builders.check_results import named
+from builders.churn import FEATURES, feature_table, onnx_linear
+from builders.served_models import onnx_heavy, run_serving, skops_classifier
 from mlgate.checks.model.stability import memory
-from mlgate.core.check import CheckContext, CheckResult
-from mlgate.core.metric import Metric
+from mlgate.core.check import CheckResult
 
-COLUMNS = {"label": "churn", "candidate": "candidate_score"}
 FAST = {"calls": 5, "repetitions": 1, "warmup": 1, "batch_rows": 64, "robustness": None}
 MIB = 2**20
 
@@ -24,20 +21,7 @@ pytestmark = pytest.mark.skipif(not memory.supported(), reason="needs Linux /pro
 
 
 def run(root: Path, **serving: Any) -> CheckResult:
-    write_parquet(feature_table(500, seed=1), root / "data" / "holdout.parquet")
-    config = ModelConfig(
-        paths=["data"],
-        columns=COLUMNS,
-        stability={"decisions": None, "calibration": None, "serving": {**FAST, **serving}},
-    )
-    return ModelCheck().run(
-        CheckContext(root=root, gate="pre-deploy", today=date(2026, 1, 1)), config
-    )
-
-
-def named(result: CheckResult, name: str) -> Metric:
-    (metric,) = [m for m in result.metrics if m.name == name]
-    return metric
+    return run_serving(root, feature_table(500, seed=1), **{**FAST, **serving})
 
 
 def feeds(rows: int) -> dict[str, Any]:

@@ -13,6 +13,7 @@ import pyarrow as pa
 import pytest
 from scipy.stats import spearmanr
 
+from builders.check_results import named
 from builders.churn import (
     champion_scores,
     churn_table,
@@ -25,7 +26,6 @@ from mlgate.checks.model.stability.decision_rules import spearman_interval
 from mlgate.checks.model.stability.decisions import DecisionSums, Ranking, batch_sums
 from mlgate.checks.model.stats.scores import ScoreTable
 from mlgate.core.check import CheckContext, CheckResult
-from mlgate.core.metric import Metric
 
 COLUMNS: dict[str, Any] = {
     "label": "churn",
@@ -45,11 +45,6 @@ def run(root: Path, holdout: pa.Table, **stability: Any) -> CheckResult:
     )
     context = CheckContext(root=root, gate="post-train", today=date(2026, 1, 1))
     return ModelCheck().run(context, config)
-
-
-def named(result: CheckResult, name: str) -> Metric:
-    (metric,) = [m for m in result.metrics if m.name == name]
-    return metric
 
 
 def blocking(result: CheckResult) -> list[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -13,36 +12,11 @@ import pyarrow as pa
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from builders.churn import FEATURES, feature_table, onnx_logistic, write_parquet
-from builders.served_models import mixed_table, onnx_tree, onnx_with_category
-from mlgate.checks.model import ModelCheck, ModelConfig
-from mlgate.core.check import CheckContext, CheckResult
-from mlgate.core.metric import Metric
+from builders.check_results import blocking, named
+from builders.churn import FEATURES, feature_table, onnx_logistic
+from builders.served_models import mixed_table, onnx_tree, onnx_with_category, run_serving
 
-COLUMNS = {"label": "churn", "candidate": "candidate_score"}
 ROWS = 3000
-
-
-def run(root: Path, table: pa.Table, **serving: Any) -> CheckResult:
-    write_parquet(table, root / "data" / "holdout.parquet")
-    config = ModelConfig(
-        paths=["data"],
-        columns=COLUMNS,
-        stability={"decisions": None, "calibration": None, "serving": serving},
-    )
-    return ModelCheck().run(
-        CheckContext(root=root, gate="pre-deploy", today=date(2026, 1, 1)), config
-    )
-
-
-def named(result: CheckResult, name: str) -> Metric:
-    (metric,) = [m for m in result.metrics if m.name == name]
-    return metric
-
-
-def blocking(result: CheckResult) -> list[str]:
-    assert result.errors == ()
-    return sorted(m.name for m in result.metrics if not m.is_acceptable())
 
 
 def column(table: pa.Table, name: str) -> npt.NDArray[Any]:
@@ -65,7 +39,7 @@ def test_an_unseen_category_flips_exactly_the_rows_numpy_predicts(tmp_path: Path
     onnx_with_category(tmp_path / "m.onnx", [0.5, 0.5, 0.5], WEIGHTS, column="contract")
     table = mixed_table(ROWS, seed=4)
     robustness = {"perturbations": ["unseen_category"], "unseen_share": 0.2, "max_rows": ROWS}
-    result = run(tmp_path, table, candidate_model="m.onnx", robustness=robustness)
+    result = run_serving(tmp_path, table, candidate_model="m.onnx", robustness=robustness)
     assert [m.name for m in result.metrics if m.name.startswith("robustness.")] == [
         "robustness.unseen_category[contract].roc_auc.change",
         "robustness.unseen_category[contract].flip_rate",
@@ -95,7 +69,7 @@ def test_a_model_that_refuses_unseen_categories_is_a_robustness_finding(tmp_path
         handle_unknown="error",
     )
     robustness = {"perturbations": ["unseen_category", "noise"], "max_rows": 500}
-    result = run(
+    result = run_serving(
         tmp_path, mixed_table(1000, seed=5), candidate_model="strict.onnx", robustness=robustness
     )
     assert result.errors == ()
@@ -132,7 +106,7 @@ def test_monotone_violations_of_a_tree_equal_a_row_by_row_sweep(tmp_path: Path) 
         "monotone": {"x1": "increasing", "x3": "increasing"},
         "monotone_rows": 300,  # every row: the reference needs no sampling
     }
-    result = run(
+    result = run_serving(
         tmp_path, table, candidate_model="tree.onnx", features=list(FEATURES), robustness=robustness
     )
     shares = {}
@@ -158,7 +132,7 @@ def test_a_monotone_logistic_passes_and_a_reversed_declaration_blocks(tmp_path: 
         "perturbations": [],
         "monotone": {"x1": "increasing", "x2": "decreasing", "x3": "decreasing"},
     }
-    result = run(
+    result = run_serving(
         tmp_path, feature_table(2000, seed=7), candidate_model="m.onnx",
         features=list(FEATURES), robustness=robustness,
     )  # fmt: skip
@@ -174,7 +148,7 @@ def test_a_monotone_logistic_passes_and_a_reversed_declaration_blocks(tmp_path: 
 def test_a_monotone_declaration_on_an_unknown_feature_is_an_error(tmp_path: Path) -> None:
     onnx_logistic(tmp_path / "m.onnx", [1.0, 1.0, 1.0])
     robustness = {"perturbations": [], "monotone": {"tenure": "increasing"}}
-    result = run(
+    result = run_serving(
         tmp_path, feature_table(500, seed=1), candidate_model="m.onnx",
         features=list(FEATURES), robustness=robustness,
     )  # fmt: skip
@@ -189,7 +163,7 @@ def test_a_model_using_sex_breaks_its_invariance_by_the_amount_numpy_computes(
     onnx_with_category(tmp_path / "ignores.onnx", coefficients, {"F": 0.0, "M": 0.0}, column="sex")
     table = mixed_table(ROWS, seed=8)
     robustness = {"perturbations": [], "max_rows": ROWS, "invariances": [{"feature": "sex"}]}
-    uses = run(tmp_path, table, candidate_model="uses.onnx", robustness=robustness)
+    uses = run_serving(tmp_path, table, candidate_model="uses.onnx", robustness=robustness)
     assert blocking(uses) == ["invariance[sex].flip_rate", "invariance[sex].max_score_change"]
     # Two values: every row's sex is swapped to the other one.
     logit = logits(table, coefficients)
@@ -204,7 +178,7 @@ def test_a_model_using_sex_breaks_its_invariance_by_the_amount_numpy_computes(
     )
     flips = np.count_nonzero((base >= 0.5) != (swapped >= 0.5))
     assert named(uses, "invariance[sex].flip_rate").value == pytest.approx(flips / ROWS, abs=2e-3)
-    ignores = run(tmp_path, table, candidate_model="ignores.onnx", robustness=robustness)
+    ignores = run_serving(tmp_path, table, candidate_model="ignores.onnx", robustness=robustness)
     assert blocking(ignores) == []
     assert named(ignores, "invariance[sex].max_score_change").value == 0.0
     assert named(ignores, "invariance[sex].flip_rate").value == 0.0
@@ -216,7 +190,7 @@ def test_an_invariance_needs_values_to_swap_among(tmp_path: Path) -> None:
         "perturbations": [],
         "invariances": [{"feature": "sex", "values": ["F"]}],
     }
-    result = run(
+    result = run_serving(
         tmp_path, mixed_table(500, seed=9), candidate_model="m.onnx", robustness=robustness
     )
     assert result.errors == (
@@ -224,7 +198,7 @@ def test_an_invariance_needs_values_to_swap_among(tmp_path: Path) -> None:
         "under `values`)",
     )
     robustness["invariances"] = [{"feature": "region"}]
-    missing = run(
+    missing = run_serving(
         tmp_path, mixed_table(500, seed=9), candidate_model="m.onnx", robustness=robustness
     )
     assert missing.errors == ("invariance feature 'region' does not feed the model",)

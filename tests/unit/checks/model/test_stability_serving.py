@@ -3,44 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
+from builders.check_results import blocking, named
 from builders.churn import FEATURES, feature_table, onnx_linear, onnx_logistic, write_parquet
-from mlgate.checks.model import ModelCheck, ModelConfig
+from builders.served_models import SERVING_COLUMNS, run_serving
+from mlgate.checks.model import ModelConfig
 from mlgate.checks.model.config import Serving
 from mlgate.checks.model.stability.latency import PERCENTILES, latency_metrics, measure
 from mlgate.checks.model.stability.onnx_model import OnnxModel, positive_scores
-from mlgate.core.check import CheckContext, CheckResult
-from mlgate.core.metric import Metric
-
-COLUMNS = {"label": "churn", "candidate": "candidate_score"}
+from mlgate.core.check import CheckResult
 
 
 def run(root: Path, **serving: Any) -> CheckResult:
-    write_parquet(feature_table(4000, seed=1), root / "data" / "holdout.parquet")
-    config = ModelConfig(
-        paths=["data"],
-        columns=COLUMNS,
-        stability={"decisions": None, "calibration": None, "serving": serving},
-    )
-    return ModelCheck().run(
-        CheckContext(root=root, gate="pre-deploy", today=date(2026, 1, 1)), config
-    )
-
-
-def named(result: CheckResult, name: str) -> Metric:
-    (metric,) = [m for m in result.metrics if m.name == name]
-    return metric
-
-
-def blocking(result: CheckResult) -> list[str]:
-    assert result.errors == ()
-    return sorted(m.name for m in result.metrics if not m.is_acceptable())
+    return run_serving(root, feature_table(4000, seed=1), **serving)
 
 
 def test_scores_equal_scikit_learn_and_the_noise_is_seeded(tmp_path: Path) -> None:
@@ -184,7 +164,7 @@ def test_onnx_serving_runs_inside_the_runners_isolated_process(tmp_path: Path) -
     write_parquet(feature_table(2000, seed=1), tmp_path / "data" / "holdout.parquet")
     config = ModelConfig(
         paths=["data"],
-        columns=COLUMNS,
+        columns=SERVING_COLUMNS,
         stability={"decisions": None, "calibration": None, "serving": {
             "candidate_model": "m.onnx", "features": list(FEATURES),
         }},

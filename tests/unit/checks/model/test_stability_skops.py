@@ -3,34 +3,23 @@
 from __future__ import annotations
 
 import pickle
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
-from builders.churn import FEATURES, feature_table, write_parquet
-from builders.served_models import skops_classifier
-from mlgate.checks.model import ModelCheck, ModelConfig
+from builders.churn import FEATURES, feature_table
+from builders.served_models import run_serving, skops_classifier
 from mlgate.checks.model.reader import ModelInputError
 from mlgate.checks.model.stability.models import load_model, score_rows
-from mlgate.core.check import CheckContext, CheckResult
+from mlgate.core.check import CheckResult
 
-COLUMNS = {"label": "churn", "candidate": "candidate_score"}
 TREE_PREDICTOR = "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor"
 
 
 def run(root: Path, **serving: Any) -> CheckResult:
-    write_parquet(feature_table(2000, seed=1), root / "data" / "holdout.parquet")
-    config = ModelConfig(
-        paths=["data"],
-        columns=COLUMNS,
-        stability={"decisions": None, "calibration": None, "serving": serving},
-    )
-    return ModelCheck().run(
-        CheckContext(root=root, gate="pre-deploy", today=date(2026, 1, 1)), config
-    )
+    return run_serving(root, feature_table(2000, seed=1), **serving)
 
 
 def test_skops_scores_equal_scikit_learn_predict_proba(tmp_path: Path) -> None:
@@ -80,20 +69,10 @@ def test_named_columns_bind_by_name_and_a_renamed_one_breaks_the_contract(tmp_pa
     assert [s.name for s in model.inputs] == list(FEATURES)
     fine = run(tmp_path, candidate_model="named.skops", robustness=None)
     assert fine.errors == () and fine.findings == ()
-    write_parquet(
-        feature_table(500, seed=1).rename_columns(
-            ["x1", "x2", "x3_v2", "churn", "candidate_score"]
-        ),
-        tmp_path / "other" / "data" / "holdout.parquet",
+    renamed_holdout = feature_table(500, seed=1).rename_columns(
+        ["x1", "x2", "x3_v2", "churn", "candidate_score"]
     )
-    config = ModelConfig(
-        paths=["data"],
-        columns=COLUMNS,
-        stability={"decisions": None, "calibration": None,
-                   "serving": {"candidate_model": "../named.skops"}},
-    )  # fmt: skip
-    context = CheckContext(root=tmp_path / "other", gate="pre-deploy", today=date(2026, 1, 1))
-    renamed = ModelCheck().run(context, config)
+    renamed = run_serving(tmp_path / "other", renamed_holdout, candidate_model="../named.skops")
     assert [f.message for f in renamed.findings] == [
         "named.skops: model input 'x3' has no holdout column (did the column get renamed? "
         "nearest: 'x3_v2')"

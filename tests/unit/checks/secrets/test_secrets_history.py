@@ -8,7 +8,7 @@ from pydantic import ValidationError
 
 from builders import secrets_carriers as sc
 from builders import secrets_tokens as st
-from builders.secrets_git import Repo
+from builders.secrets_git import FEB, JAN, MAR, Repo, feature_branch_repo
 from mlgate.checks.secrets import SecretsCheck, SecretsConfig
 from mlgate.checks.secrets.findings import HISTORY_SCOPE
 from mlgate.checks.secrets.history import HistorySettings, Origin, parse_raw_log
@@ -16,8 +16,6 @@ from mlgate.core.check import CheckContext, CheckResult
 from mlgate.core.finding import SourceLocation
 from mlgate.core.fingerprint import fingerprint
 from mlgate.credentials.redact import secret_digest
-
-JAN, FEB, MAR = (f"2024-0{m}-01T00:00:00+00:00" for m in (1, 2, 3))
 
 
 def scan(root: Path, **history: object) -> CheckResult:
@@ -111,14 +109,8 @@ def test_a_renamed_then_deleted_token_keeps_its_first_path_and_one_finding(
 
 
 def test_every_branch_named_is_walked_and_each_blob_read_once(tmp_path: Path) -> None:
-    repo = Repo(tmp_path / "repo")
-    repo.write("base.txt", "base\n")
-    repo.commit("base", JAN)
-    repo.git("checkout", "-q", "-b", "feature")
     token = st.gitlab(st.seeded(4))
-    repo.write("ci.env", f"CI_PUSH={token}\n")
-    branch_commit = repo.commit("feature token", FEB)
-    repo.git("checkout", "-q", "main")
+    repo, branch_commit = feature_branch_repo(tmp_path / "repo", "ci.env", f"CI_PUSH={token}\n")
     assert scan(repo.root).findings == ()
     result = scan(repo.root, refs=["main", "feature"])
     assert [(f.rule_id, f.location.path) for f in result.findings] == [("SEC009", "ci.env")]

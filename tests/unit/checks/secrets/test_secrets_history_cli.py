@@ -11,10 +11,9 @@ from typing import Any
 import pytest
 
 from builders import secrets_tokens as st
-from builders.secrets_git import Repo
+from builders.secrets_git import FEB, Repo, feature_branch_repo
 
 MLGATE = Path(sys.executable).with_name("mlgate")
-JAN, FEB, MAR = (f"2024-0{m}-01T00:00:00+00:00" for m in (1, 2, 3))
 
 
 def mlgate(cwd: Path, *argv: str) -> subprocess.CompletedProcess[str]:
@@ -37,16 +36,10 @@ def findings(report: Path) -> list[dict[str, Any]]:
 @pytest.fixture
 def repo(tmp_path: Path) -> tuple[Repo, str, str, str]:
     """A token committed on a branch in January and deleted there in March; main is clean."""
-    repo = Repo(tmp_path / "repo")
-    repo.write("README.md", "# churn\n")
-    repo.commit("start", JAN)
-    repo.git("checkout", "-q", "-b", "feature")
     token = st.github(st.seeded(51))
-    repo.write("train/settings.py", f'import os\nHUB = "{token}"\n')
-    added = repo.commit("settings", FEB)
-    (repo.root / "train/settings.py").unlink()
-    repo.commit("oops, remove it", MAR)
-    repo.git("checkout", "-q", "main")
+    repo, added = feature_branch_repo(
+        tmp_path / "repo", "train/settings.py", f'import os\nHUB = "{token}"\n', delete=True
+    )
     return repo, token, added, str(tmp_path / "out.json")
 
 

@@ -17,7 +17,8 @@ from typing import Protocol
 
 import pyarrow as pa
 
-from mlgate.checks.model.stability.onnx_model import DTYPES, FLOATS, STRING, TensorSpec
+from mlgate.checks.model.stability.onnx_model import DTYPES, FLOATS, STRING
+from mlgate.checks.model.stability.signature import TensorSpec
 
 Schema = Mapping[str, pa.DataType]
 

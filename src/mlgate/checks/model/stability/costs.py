@@ -8,8 +8,9 @@ from mlgate.checks.model.stability.declared import Bound
 from mlgate.checks.model.stability.latency import Clock, Latency, latency_metrics, measure
 from mlgate.checks.model.stability.results import StabilityResults
 from mlgate.checks.model.stability.sample import Sample, feeds
+from mlgate.checks.model.stability.upper_limits import at_most_metric
 from mlgate.core.finding import SkippedInput
-from mlgate.core.metric import Comparison, Metric
+from mlgate.core.metric import Metric
 
 NO_PEAK_MEMORY = "peak memory not compared: needs Linux /proc (resettable VmHWM)"
 
@@ -21,15 +22,12 @@ def _mib(size: float) -> str:
 def file_size_metric(pair: tuple[Bound, Bound], rules: Serving) -> Metric:
     """``serving.file_size_ratio``: candidate over champion model file bytes."""
     sizes = (pair[0].model.file_size, pair[1].model.file_size)
-    text = f"candidate {sizes[0]:,} bytes vs champion {sizes[1]:,} bytes"
-    if rules.max_file_size_ratio is not None:
-        text += f"; at most {rules.max_file_size_ratio:g}x"
-    return Metric(
+    return at_most_metric(
         name="serving.file_size_ratio",
         value=sizes[0] / sizes[1],
-        threshold=rules.max_file_size_ratio,
-        comparison=Comparison.LE,
-        description=text,
+        limit=rules.max_file_size_ratio,
+        text=f"candidate {sizes[0]:,} bytes vs champion {sizes[1]:,} bytes",
+        unit="x",
     )
 
 
@@ -47,14 +45,12 @@ def memory_metric(pair: tuple[Bound, Bound], sample: Sample, rules: Serving) -> 
         f"peak resident memory to load the model and score {rules.batch_rows} rows, each in a "
         f"fresh process: candidate {_mib(peaks[0])} vs champion {_mib(peaks[1])} ({ratio:.2f}x)"
     )
-    if rules.max_memory_ratio is not None:
-        text += f"; at most {rules.max_memory_ratio:g}x"
-    return Metric(
+    return at_most_metric(
         name="serving.peak_memory_ratio",
         value=ratio,
-        threshold=rules.max_memory_ratio,
-        comparison=Comparison.LE,
-        description=text,
+        limit=rules.max_memory_ratio,
+        text=text,
+        unit="x",
     )
 
 

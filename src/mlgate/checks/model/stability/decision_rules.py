@@ -17,6 +17,7 @@ import numpy as np
 from mlgate.checks.model.config import DecisionStability, ModelConfig
 from mlgate.checks.model.fairness_rules import disparity, family_pvalues
 from mlgate.checks.model.stability.decisions import DecisionSums
+from mlgate.checks.model.stability.shares import share_metric
 from mlgate.checks.model.stats.fairness import GroupRate, successes_trials
 from mlgate.checks.model.stats.groups import GroupCounts
 from mlgate.checks.model.stats.intervals import (
@@ -179,24 +180,14 @@ def rank_metric(sums: DecisionSums, rules: DecisionStability, config: ModelConfi
 def top_metric(sums: DecisionSums, rules: DecisionStability, config: ModelConfig) -> Metric:
     """``stability.top_changed``: share of the champion's top-k the candidate leaves out."""
     top, left = int(sums.top[0]), int(sums.top[1])
-    low, high = wilson(left, top, config.confidence)
-    value = left / top
-    text = (
-        f"{_pct(value)} of the champion's top {_pct(rules.top_share)} ({top:,} rows) are not "
-        f"in the candidate's ({config.confidence * 100:g}% CI {_pct(low)} to {_pct(high)}, "
-        "Wilson)"
-    )
-    if rules.max_top_changed is not None:
-        text += f"; tolerance {_pct(rules.max_top_changed)}"
-    return Metric(
+    return share_metric(
         name="stability.top_changed",
-        value=value,
-        threshold=rules.max_top_changed,
-        comparison=Comparison.LE,
-        ci=_ci(low, high, config.confidence),
-        n=top,
-        description=text,
-        decide_on="ci_low",
+        count=left,
+        rows=top,
+        limit=rules.max_top_changed,
+        level=config.confidence,
+        sentence=f"{_pct(left / top)} of the champion's top {_pct(rules.top_share)} "
+        f"({top:,} rows) are not in the candidate's",
     )
 
 

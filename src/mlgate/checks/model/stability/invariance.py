@@ -20,8 +20,9 @@ from mlgate.checks.model.reader import ModelInputError
 from mlgate.checks.model.stability.robustness import Scorer
 from mlgate.checks.model.stability.sample import Sample
 from mlgate.checks.model.stability.shares import share_metric
+from mlgate.checks.model.stability.upper_limits import at_most_metric
 from mlgate.checks.model.stats.scores import FloatArray
-from mlgate.core.metric import Comparison, Metric
+from mlgate.core.metric import Metric
 
 MAX_VALUES = 50
 # Keeps each swap's stream apart from the perturbations' and the monotone sweeps'.
@@ -102,21 +103,14 @@ def invariance_metrics(found: Swap, threshold: float, level: float) -> list[Metr
     changes = found.changes
     largest = float(changes.max()) if rows else 0.0
     flips = int(np.count_nonzero((found.swapped >= threshold) != (found.base >= threshold)))
-    limit = found.rule.max_score_change
-    text = (
-        f"Swapping {feature!r} among {found.values} values changes a score by up to "
-        f"{largest:.4g} over {rows:,} rows"
-    )
-    if limit is not None:
-        text += f"; at most {limit:g}"
     return [
-        Metric(
+        at_most_metric(
             name=f"invariance[{feature}].max_score_change",
             value=largest,
-            threshold=limit,
-            comparison=Comparison.LE,
+            limit=found.rule.max_score_change,
+            text=f"Swapping {feature!r} among {found.values} values changes a score by up to "
+            f"{largest:.4g} over {rows:,} rows",
             n=rows,
-            description=text,
         ),
         Metric(
             name=f"invariance[{feature}].mean_score_change",

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from mlgate.checks.model.config import Serving
+from mlgate.checks.model.stability.upper_limits import at_most_metric
 from mlgate.checks.model.stats.scores import FloatArray
-from mlgate.core.metric import Comparison, Metric
+from mlgate.core.metric import Metric
 
 Clock = Callable[[], float]
 Call = Callable[[], object]
@@ -94,15 +95,13 @@ def latency_metric(found: Latency, percentile: str, rules: Serving) -> Metric:
         f"{_ms(champion)} ({ratio:.2f}x; medians of {found.repetitions} repetitions of "
         f"{found.calls} calls, warm-up excluded)"
     )
-    if limit is not None:
-        text += f"; at most {limit:g}x"
-    return Metric(
+    return at_most_metric(
         name=f"serving.latency_ratio[{percentile},batch={found.batch}]",
         value=ratio,
-        threshold=limit,
-        comparison=Comparison.LE,
+        limit=limit,
+        text=text,
+        unit="x",
         n=found.calls * found.repetitions,
-        description=text,
     )
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from mlgate.checks.model.reader import ModelInputError
-from mlgate.checks.model.stability.onnx_model import TensorSpec
+from mlgate.checks.model.stability.signature import TensorSpec
 from mlgate.core.errors import ResourceLimitError
 from mlgate.formats.limits import MIB
 from mlgate.formats.yamldocs import YamlLimits, YamlSyntaxError, read_yaml_documents

@@ -14,7 +14,8 @@ import numpy as np
 import numpy.typing as npt
 
 from mlgate.checks.model.reader import ModelInputError
-from mlgate.checks.model.stability.onnx_model import OnnxModel, TensorSpec, positive_scores
+from mlgate.checks.model.stability.onnx_model import OnnxModel, positive_scores
+from mlgate.checks.model.stability.signature import TensorSpec
 from mlgate.checks.model.stability.skops_model import SkopsModel
 from mlgate.checks.model.stats.scores import FloatArray
 

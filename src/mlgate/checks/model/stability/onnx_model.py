@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mlgate.checks.model.reader import ModelInputError
+from mlgate.checks.model.stability.signature import ModelFile, TensorSpec
 from mlgate.checks.model.stats.scores import FloatArray
 
 # Element types the holdout can feed, as numpy dtypes (ONNX strings are object arrays).
@@ -32,15 +33,6 @@ STRING = "tensor(string)"
 _LOG_ERRORS_ONLY = 3
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class TensorSpec:
-    """A declared model input or output: name, element type and shape (None: any size)."""
-
-    name: str
-    element: str
-    shape: tuple[int | None, ...]
-
-
 def runtime_errors() -> tuple[type[Exception], ...]:
     """The exceptions onnxruntime raises for bad models and inputs, and the builtin ones."""
     from onnxruntime.capi import onnxruntime_pybind11_state as state  # type: ignore[import-untyped]  # untyped
@@ -56,14 +48,10 @@ def _spec(node: Any) -> TensorSpec:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class OnnxModel:
+class OnnxModel(ModelFile):
     """A loaded ONNX model: its inference session and declared signature."""
 
-    path: Path
     session: Any
-    inputs: tuple[TensorSpec, ...]
-    outputs: tuple[TensorSpec, ...]
-    file_size: int
     errors: tuple[type[Exception], ...]
 
     @classmethod
@@ -95,7 +83,7 @@ class OnnxModel:
         try:
             (result,) = self.session.run([output], dict(feeds))
         except self.errors as error:
-            raise ModelInputError(f"{self.path.name}: inference failed: {error}") from None
+            raise self.inference_failed(error) from None
         return np.asarray(result)
 
 

@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mlgate.checks.model.reader import ModelInputError
-from mlgate.checks.model.stability.onnx_model import TensorSpec
+from mlgate.checks.model.stability.signature import ModelFile, TensorSpec
 
 # Types skops reports as untrusted that hold only data, never behaviour.
 ALLOWED = frozenset({"numpy.dtype"})
@@ -58,14 +58,10 @@ def trusted_types(content: bytes, extra: Sequence[str], name: str) -> list[str]:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class SkopsModel:
+class SkopsModel(ModelFile):
     """A scikit-learn classifier loaded from a ``.skops`` file."""
 
-    path: Path
     estimator: Any
-    inputs: tuple[TensorSpec, ...]
-    outputs: tuple[TensorSpec, ...]
-    file_size: int
 
     @classmethod
     def load(cls, path: Path, extra: Sequence[str]) -> SkopsModel:
@@ -107,4 +103,4 @@ class SkopsModel:
                 warnings.simplefilter("ignore", UserWarning)
                 return np.asarray(self.estimator.predict_proba(x))
         except Exception as error:  # noqa: BLE001  # any estimator failure is a failed inference
-            raise ModelInputError(f"{self.path.name}: inference failed: {error}") from None
+            raise self.inference_failed(error) from None
