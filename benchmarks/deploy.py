@@ -62,14 +62,25 @@ def checkov_executable() -> str:
 
 
 def time_checkov(executable: str, root: Path) -> float:
-    """Seconds of one Checkov run over the same tree (its exit code is ignored)."""
+    """Seconds of one Checkov run over the same tree.
+
+    The generated manifests are risky on purpose, so a working Checkov exits 1 (failed
+    checks); any other code means it did not judge them and its time would be meaningless.
+    """
     started = time.perf_counter()
-    subprocess.run(
+    completed = subprocess.run(
         [executable, "-d", str(root), "--framework", "kubernetes", "--quiet", "--compact"],
         check=False,
         capture_output=True,
+        text=True,
     )
-    return time.perf_counter() - started
+    elapsed = time.perf_counter() - started
+    if completed.returncode != 1:
+        raise SystemExit(
+            f"checkov exited {completed.returncode} instead of reporting failed checks: "
+            f"{completed.stderr.strip()[-500:]}"
+        )
+    return elapsed
 
 
 def main(argv: list[str] | None = None) -> int:
