@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from mlgate.checks.images.parsing import digests, mapping, number, objects, severity, timestamp
+from mlgate.checks.images.parsing import (
+    digests,
+    entries,
+    mapping,
+    number,
+    objects,
+    severity,
+    timestamp,
+)
 from mlgate.checks.images.records import ScanReport, Vulnerability
 
 
@@ -56,5 +64,5 @@ def read_grype(document: dict[str, Any]) -> ScanReport:
             target.get("manifestDigest"), target.get("repoDigests"), target.get("imageID")
         ),
         created=timestamp(mapping(document.get("descriptor")).get("timestamp")),
-        vulnerabilities=tuple(_match(m) for m in objects(document.get("matches"))),
+        vulnerabilities=tuple(_match(m) for m in entries(document.get("matches"), "matches")),
     )

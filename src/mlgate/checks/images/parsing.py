@@ -55,6 +55,19 @@ def objects(value: Any) -> list[dict[str, Any]]:
     return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
 
+def entries(value: Any, what: str) -> list[dict[str, Any]]:
+    """The objects of a list the gate decides on (results, vulnerabilities, matches).
+
+    Unlike :func:`objects`, a value of the wrong shape is an error, not an empty list:
+    a truncated or tampered report must not read as "nothing found" and pass.
+    """
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise ValueError(f"{what} is not a list of objects")
+    return value
+
+
 def number(value: Any) -> float | None:
     """A JSON number as float (booleans are not numbers)."""
     if isinstance(value, bool) or not isinstance(value, int | float):

@@ -12,10 +12,10 @@ from typing import Any
 
 from mlgate.checks.images.parsing import (
     digests,
+    entries,
     line,
     mapping,
     number,
-    objects,
     severity,
     timestamp,
 )
@@ -79,17 +79,20 @@ def read_trivy(document: Any) -> ScanReport:
     top = document if isinstance(document, dict) else {"Results": document}
     meta = mapping(top.get("Metadata"))
     vulnerabilities, misconfigurations, secrets = [], [], []
-    for result in objects(top.get("Results")):
+    for result in entries(top.get("Results"), "Results"):
         target = str(result.get("Target") or "?")
         vulnerabilities += [
-            _vulnerability(v, target) for v in objects(result.get("Vulnerabilities"))
+            _vulnerability(v, target)
+            for v in entries(result.get("Vulnerabilities"), f"{target}: Vulnerabilities")
         ]
         misconfigurations += [
             _misconfiguration(m, target)
-            for m in objects(result.get("Misconfigurations"))
+            for m in entries(result.get("Misconfigurations"), f"{target}: Misconfigurations")
             if str(m.get("Status") or "FAIL").upper() == "FAIL"
         ]
-        secrets += [_secret(s, target) for s in objects(result.get("Secrets"))]
+        secrets += [
+            _secret(s, target) for s in entries(result.get("Secrets"), f"{target}: Secrets")
+        ]
     return ScanReport(
         scanner="trivy",
         subject=str(top.get("ArtifactName") or "?"),
