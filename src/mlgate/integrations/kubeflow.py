@@ -34,6 +34,7 @@ from kfp.dsl import (  # type: ignore[import-untyped]  # same package
 # The image and package the pod installs; pin both, like any dependency of a pipeline.
 BASE_IMAGE = "python:3.11-slim"
 MLGATE_PACKAGE = "mlgate[model]==0.1.0"
+# Built from docker/Dockerfile and pushed by examples/ci/github/release-image.yml.
 MLGATE_IMAGE = "ghcr.io/mlgate/mlgate:0.1.0"
 
 # The container form's command. Arguments: $1 policy text, $2 gate, $3 model path,

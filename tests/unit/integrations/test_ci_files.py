@@ -9,12 +9,15 @@ import shlex
 import shutil
 import subprocess
 import sys
+import sysconfig
+import venv
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+from mlgate import __version__
 from mlgate.cli.app import build_parser
 from mlgate.core.plugins import check_registry, reporter_registry
 
@@ -117,36 +120,55 @@ def test_workflow_signs_the_deploy_verdict_keyless_on_main() -> None:
     assert keep["if"].startswith("always()")
 
 
+def step_environment(
+    step: dict[str, Any], inputs: dict[str, str], github: dict[str, str] | None = None
+) -> dict[str, str]:
+    """The environment a step runs with: ``inputs`` over the defaults, as its ``env:`` maps them.
+
+    ``github`` holds the variables the Actions runner sets (none by default).
+    """
+    values = {name: spec.get("default", "") for name, spec in action()["inputs"].items()}
+    values.update(inputs)
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("GITHUB_", "CI_", "CHANGE_", "PIP_"))
+    }
+    environment.update(github or {})
+    for name, value in step["env"].items():
+        key = EXPRESSION.fullmatch(value)
+        assert key is not None
+        environment[name] = values[key.group(1).removeprefix("inputs.")]
+    return environment
+
+
+def runner_path() -> str:
+    """The system ``PATH`` without the project venv, whose programs a runner does not have."""
+    project_bin = Path(sys.executable).parent
+    entries = os.environ.get("PATH", "").split(os.pathsep)
+    return os.pathsep.join(entry for entry in entries if entry and Path(entry) != project_bin)
+
+
 def run_gate_step(
     project: Path,
     tmp_path: Path,
     github: dict[str, str] | None = None,
     log: Path | None = None,
     hyphenated: dict[str, str] | None = None,
+    bin_dir: Path | None = None,
     **inputs: str,
 ) -> tuple[int, dict[str, str]]:
     """Run the action's gate step with bash, as the runner would, against ``project``.
 
     ``github`` holds the variables the Actions runner sets (none by default); ``log``
-    receives the step's standard output (where workflow commands go).
+    receives the step's standard output (where workflow commands go); ``bin_dir`` is
+    where ``mlgate`` is found (the project venv's by default).
     """
     outputs = tmp_path / "github-output"
     outputs.touch()
-    defaults = {name: spec.get("default", "") for name, spec in action()["inputs"].items()}
-    defaults.update(inputs)
-    defaults.update(hyphenated or {})  # inputs whose names are not Python identifiers
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("GITHUB_", "CI_", "CHANGE_"))
-    }
-    environment.update(github or {})
-    environment["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    environment = step_environment(gate_step(), {**inputs, **(hyphenated or {})}, github)
+    environment["PATH"] = f"{bin_dir or Path(sys.executable).parent}{os.pathsep}{runner_path()}"
     environment["GITHUB_OUTPUT"] = str(outputs)
-    for name, value in gate_step()["env"].items():
-        key = EXPRESSION.fullmatch(value)
-        assert key is not None
-        environment[name] = defaults[key.group(1).removeprefix("inputs.")]
     done = subprocess.run(
         ["bash", "-c", gate_step()["run"]], cwd=project, env=environment,
         capture_output=True, text=True, timeout=120, check=False,
@@ -224,6 +246,129 @@ def test_action_keyless_without_an_oidc_token_is_bad_input(demo: Path, tmp_path:
     )  # fmt: skip
     assert (code, outputs["verdict"], outputs["attestation"]) == (2, "input-error", "")
     assert not (demo / "mlgate-reports").exists()  # stopped before any gate ran
+
+
+# The install step, run offline: the runner's Python is a fresh venv that already has
+# every dependency (the project venv's, minus mlgate), and pip may not download anything.
+
+OFFLINE_PIP = {
+    "PIP_NO_INDEX": "1",
+    # pip reads PIP_NO_BUILD_ISOLATION as the value of its `build_isolation` setting, so "0"
+    # turns isolation off: the build uses the installed setuptools instead of fetching one.
+    "PIP_NO_BUILD_ISOLATION": "0",
+}
+
+
+def install_step() -> dict[str, Any]:
+    step: dict[str, Any] = next(
+        s for s in action()["runs"]["steps"] if s.get("name") == "Install mlgate"
+    )
+    return step
+
+
+@pytest.fixture(scope="module")
+def action_checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The action's checkout as a runner holds it: what a build of mlgate reads.
+
+    A copy, so the build's ``build/`` and egg-info never land in the working tree.
+    """
+    target = tmp_path_factory.mktemp("actions") / "mlgate"
+    target.mkdir()
+    for name in ("action.yml", "pyproject.toml", "README.md"):
+        shutil.copy2(REPO / name, target / name)
+    ignore = shutil.ignore_patterns("__pycache__", "*.egg-info")
+    shutil.copytree(REPO / "src", target / "src", ignore=ignore)
+    return target
+
+
+@pytest.fixture(scope="module")
+def dependencies(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project venv's installed packages without mlgate, as links in one directory."""
+    target = tmp_path_factory.mktemp("site")
+    for directory in {sysconfig.get_path("purelib"), sysconfig.get_path("platlib")}:
+        for entry in Path(directory).iterdir():
+            if not entry.name.startswith(("mlgate", "__editable__")) and entry.suffix != ".pth":
+                (target / entry.name).symlink_to(entry, entry.is_dir())
+    return target
+
+
+def runner_python(root: Path, dependencies: Path) -> Path:
+    """A venv standing in for setup-python's, whose only extra path is ``dependencies``.
+
+    ``--system-site-packages`` would expose the base interpreter's packages rather than
+    the project venv's, so a ``.pth`` file adds the dependencies after the venv's own
+    site-packages. Returns the venv's ``bin`` directory.
+    """
+    venv.EnvBuilder(with_pip=False).create(root)
+    site = Path(sysconfig.get_path("purelib", scheme="venv", vars={"base": str(root)}))
+    (site / "project-dependencies.pth").write_text(f"{dependencies}\n")
+    return Path(sysconfig.get_path("scripts", scheme="venv", vars={"base": str(root)}))
+
+
+def run_install_step(
+    bin_dir: Path, tmp_path: Path, checkout: Path, pip: dict[str, str] | None = None, **inputs: str
+) -> subprocess.CompletedProcess[str]:
+    """Run the install step's script as written, with ``bin_dir``'s python first on PATH."""
+    environment = step_environment(install_step(), inputs)
+    environment.update(OFFLINE_PIP)
+    environment.update(pip or {})
+    environment["PIP_CACHE_DIR"] = str(tmp_path / "pip-cache")
+    environment["GITHUB_ACTION_PATH"] = str(checkout)  # the runner sets it for composite steps
+    environment["PATH"] = f"{bin_dir}{os.pathsep}{runner_path()}"
+    return subprocess.run(
+        ["bash", "-c", install_step()["run"]], cwd=tmp_path, env=environment,
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+
+
+def installed_mlgate(bin_dir: Path) -> Path:
+    done = subprocess.run(
+        [bin_dir / "python", "-c", "import mlgate; print(mlgate.__file__)"],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return Path(done.stdout.strip())
+
+
+def test_action_installs_its_own_checkout_then_gates_the_demo(
+    demo: Path, tmp_path: Path, action_checkout: Path, dependencies: Path
+) -> None:
+    runner = runner_python(tmp_path / "runner", dependencies)
+    assert not (runner / "mlgate").exists()
+    done = run_install_step(runner, tmp_path, action_checkout, source="action", extras="evidence")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert installed_mlgate(runner).is_relative_to(tmp_path / "runner")
+    # The gate step then runs the mlgate the install step put on the runner's PATH.
+    code, outputs = run_gate_step(demo, tmp_path, bin_dir=runner, gate="pre-merge")
+    assert (code, outputs["verdict"]) == (1, "block")
+    assert (demo / outputs["sarif"]).is_file()
+
+
+def test_action_installs_the_pinned_release_from_the_index(
+    tmp_path: Path, action_checkout: Path, dependencies: Path
+) -> None:
+    assert action()["inputs"]["version"]["default"] == __version__
+    runner = runner_python(tmp_path / "runner", dependencies)
+    index = tmp_path / "index"  # a local directory stands in for PyPI
+    built = subprocess.run(
+        [runner / "python", "-m", "pip", "wheel", "--no-deps", "-w", index, action_checkout],
+        env={**os.environ, **OFFLINE_PIP, "PIP_CACHE_DIR": str(tmp_path / "pip-cache")},
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert built.returncode == 0, built.stderr
+    links = {"PIP_FIND_LINKS": str(index)}
+    missing = run_install_step(runner, tmp_path, action_checkout, links, version="0.0.1")
+    assert missing.returncode != 0 and "mlgate==0.0.1" in missing.stderr  # the pin holds
+    done = run_install_step(runner, tmp_path, action_checkout, links, extras="evidence")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert installed_mlgate(runner).is_relative_to(tmp_path / "runner")
+    assert (runner / "mlgate").is_file()
+
+
+def test_action_refuses_an_unknown_install_source(tmp_path: Path, action_checkout: Path) -> None:
+    done = run_install_step(Path(sys.executable).parent, tmp_path, action_checkout, source="git")
+    assert done.returncode == 2
+    assert done.stdout == "::error title=mlgate::the input source must be pypi or action\n"
 
 
 GITLAB_VARIABLE = re.compile(r"\$\{(\w+)\}")
