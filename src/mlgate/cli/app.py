@@ -170,8 +170,12 @@ def _add_model_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
             f"--{option}", action="append", default=[], metavar="COL",
             help=f"{option} feature column (repeatable, or comma-separated)",
         )  # fmt: skip
-    profile.add_argument("--label", metavar="COL", help="0/1 label column (label drift)")
-    profile.add_argument("--prediction", metavar="COL", help="model score column (its drift)")
+    profile.add_argument(
+        "--task", choices=("classification", "regression"), default="classification",
+        help="the policy's task: a 0/1 label and scores, or a numeric target and predictions",
+    )  # fmt: skip
+    profile.add_argument("--label", metavar="COL", help="label or target column (its drift)")
+    profile.add_argument("--prediction", metavar="COL", help="score or prediction column")
     profile.add_argument("--batch-rows", type=int, default=65536, help=argparse.SUPPRESS)
 
 

@@ -36,6 +36,8 @@ def command_model(args: argparse.Namespace) -> ExitCode:
         categorical=_names(args.categorical),
         label=args.label,
         prediction=args.prediction,
+        # A regression target and prediction are sketched as numbers, as the gate does.
+        regression=args.task == "regression",
     )
     try:
         profile = build_profile(paths, columns, batch_rows=args.batch_rows)

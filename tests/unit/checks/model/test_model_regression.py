@@ -17,6 +17,7 @@ from sklearn import metrics
 from mlgate.checks.model import ModelCheck, ModelConfig
 from mlgate.checks.model.stats import regression
 from mlgate.checks.model.stats.regression import RegressionSums
+from mlgate.cli.app import main
 from mlgate.core.check import CheckContext, CheckResult
 from mlgate.core.metric import Metric
 
@@ -204,3 +205,30 @@ def test_classification_settings_are_refused_for_regression(
         ModelConfig(**{"task": "regression", "columns": COLUMNS, **settings})
     with pytest.raises(ValidationError, match="cannot judge rmse"):
         ModelConfig(columns=COLUMNS, performance={"rmse": {}})
+
+
+def test_profile_of_a_regression_reference_gives_the_raw_reference_verdict(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "reference").mkdir()
+    train = tmp_path / "reference" / "train.parquet"
+    pq.write_table(houses(4000, 6), train, row_group_size=1500)
+    profile = tmp_path / "profile.json"
+    args = ["model", "profile", str(train), "-o", str(profile), "--numeric", "area,age"]
+    args += ["--label", "price", "--prediction", "candidate"]
+    # Without the task, a numeric target is refused as a 0/1 label.
+    assert main(args) != 0
+    assert not profile.exists()
+    capsys.readouterr()
+    assert main([*args, "--task", "regression"]) == 0
+    assert "4 column(s), 4,000 rows profiled" in capsys.readouterr().out
+    settings: dict[str, Any] = {"columns": {**COLUMNS, "numeric_features": ["area", "age"]}}
+    holdout = houses(3000, 7)
+    raw = run(tmp_path, holdout, reference=["reference/train.parquet"], **settings)
+    stored = run(tmp_path, holdout, reference_profile="profile.json", **settings)
+    assert raw.errors == stored.errors == ()
+    assert raw.metrics == stored.metrics
+    assert raw.findings == stored.findings
+    assert {"drift.psi[price]", "drift.ks_statistic[candidate]", "drift.psi[age]"} <= {
+        m.name for m in stored.metrics
+    }
