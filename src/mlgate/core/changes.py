@@ -8,6 +8,11 @@ no file at all cannot be placed, so it is kept: pull-request mode narrows what i
 reported, it never hides what it cannot judge. Checks always analyse the whole
 project; only their findings are narrowed, before waivers, baseline and thresholds.
 
+A finding tagged :data:`FAIL_CLOSED` says part of the input was not analysed at all (a
+file that does not parse, one over a size limit, a function past a depth budget). What
+that part hides may flow into any changed line, wherever the gap itself lies, so such
+a finding is always kept.
+
 Reading the changes from git lives in :mod:`mlgate.vcs`; this module is pure.
 """
 
@@ -21,6 +26,9 @@ from pathlib import PurePosixPath
 from mlgate.core.finding import Finding, Location, SourceLocation
 
 Span = tuple[int, int]
+
+FAIL_CLOSED = "fail-closed"
+"""Finding tag: input left unanalysed; never narrowed away, blocks unless waived."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -101,6 +109,8 @@ def _places(finding: Finding) -> Iterator[Location]:
 
 
 def _is_changed(finding: Finding, index: dict[str, ChangedFile]) -> bool:
+    if FAIL_CLOSED in finding.tags:
+        return True
     for location in _places(finding):
         if location.path is None:
             return True  # nothing to place it by: keep it rather than hide it

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from mlgate.core.baseline import EMPTY_BASELINE, Baseline
-from mlgate.core.changes import ChangeSet
+from mlgate.core.changes import FAIL_CLOSED, ChangeSet
 from mlgate.core.check import CheckResult
 from mlgate.core.finding import Finding, Severity, describe_location
 from mlgate.core.gate import GatePlan
@@ -55,11 +55,14 @@ def _judge_finding(
     finding: Finding, fail_on: Severity, gate: str, inputs: DecisionInputs
 ) -> JudgedFinding:
     match = match_waiver(inputs.waivers, finding, gate=gate, today=inputs.today)
-    if finding.fingerprint in inputs.baseline:
+    # Unanalysed input is not debt to accept once: only a reviewed, expiring waiver
+    # lets it through, whatever the threshold (see mlgate.core.changes.FAIL_CLOSED).
+    fail_closed = FAIL_CLOSED in finding.tags
+    if finding.fingerprint in inputs.baseline and not fail_closed:
         disposition = Disposition.BASELINED
     elif match.active is not None:
         disposition = Disposition.WAIVED
-    elif finding.severity < fail_on:
+    elif finding.severity < fail_on and not fail_closed:
         disposition = Disposition.BELOW_THRESHOLD
     else:
         disposition = Disposition.BLOCKING

@@ -9,6 +9,10 @@ The store is a seam (:class:`ResultCache`): :class:`DirectoryCache` keeps one JS
 per entry under ``.mlgate-cache/sast/<version>/``; tests use :class:`MemoryCache`.
 A cache only ever saves time: unreadable or malformed entries are misses and a failed
 write is dropped, so the findings are the same with or without it.
+
+Entries are addressed by public inputs, so whoever can write the directory can forge
+one that hides a finding. With a secret ``key`` each entry carries an HMAC-SHA256 tag
+over its address and text; an entry whose tag does not verify is a miss.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import hashlib
+import hmac
 import json
 import re
 import shutil
@@ -109,25 +114,35 @@ class MemoryCache:
 class DirectoryCache:
     """One JSON file per entry in ``<directory>/<version>/<key[:2]>/<key>.json``."""
 
-    __slots__ = ("_directory",)
+    __slots__ = ("_directory", "_secret")
 
-    def __init__(self, directory: Path, version: str) -> None:
-        """Use ``directory`` for entries of engine ``version``; older versions are removed."""
+    def __init__(self, directory: Path, version: str, *, secret: bytes | None = None) -> None:
+        """Use ``directory`` for entries of engine ``version``; older versions are removed.
+
+        With ``secret``, entries are written with an HMAC tag and read only if it verifies.
+        """
         self._directory = directory / version
+        self._secret = secret
         _prune_versions(directory, keep=version)
 
     def get(self, key: str) -> CachedModule | None:
-        """The entry stored under ``key``, or ``None`` (absent, unreadable or malformed)."""
+        """The entry stored under ``key``, or ``None`` (absent, unreadable, forged or malformed)."""
         try:
             text = self._path(key).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             return None
+        if self._secret is not None:
+            tag, _, text = text.partition("\n")
+            if not hmac.compare_digest(tag, _tag(self._secret, key, text)):
+                return None
         return _decoded(text)
 
     def put(self, key: str, module: CachedModule) -> None:
         """Write the entry atomically (concurrent runs never see half a file)."""
         target = self._path(key)
         text = json.dumps(_encode(module), separators=(",", ":"))
+        if self._secret is not None:
+            text = _tag(self._secret, key, text) + "\n" + text
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile(
@@ -141,6 +156,12 @@ class DirectoryCache:
 
     def _path(self, key: str) -> Path:
         return self._directory / key[:2] / f"{key}.json"
+
+
+def _tag(secret: bytes, key: str, text: str) -> str:
+    # The address is authenticated too: a valid entry moved under another key is a miss.
+    message = key.encode() + b"\0" + text.encode("utf-8")
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()
 
 
 def _decoded(text: str) -> CachedModule | None:

@@ -73,7 +73,8 @@ def analyse_store(
     weak = [w for r in results.values() for w in r.weaknesses]
     paths = {s.path for h in hits for s in (*h.trace, h.site.step)}
     lines = {p: store.lines(p) for p in paths | {w.site.step.path for w in weak}}
-    findings = findings_from_hits(hits, lines)
+    imports = {m.path: frozenset(m.imports.values()) for m in project.modules.values()}
+    findings = findings_from_hits(hits, lines, imports)
     findings.extend(weakness_findings(weak, lines))
     for qualname, result in results.items():
         if result.is_incomplete:

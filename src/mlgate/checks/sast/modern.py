@@ -72,11 +72,28 @@ def _type_param_edits(tokens: list[tokenize.TokenInfo]) -> Iterator[_Edit]:
                 yield (keyword.start[0], keyword.start[1], name.start[1], "")
             continue
         if keyword.string in {"def", "class"} or _is_type_alias(tokens, index):
-            close = tokens[_matching_bracket(tokens, index + 2)]
-            if close.start[0] == bracket.start[0]:
-                yield (bracket.start[0], bracket.start[1], close.end[1], "")
+            closing = _matching_bracket(tokens, index + 2)
+            if closing != index + 2:
+                yield from _blank_span(bracket, tokens[closing])
             if keyword.string == "type":
                 yield (keyword.start[0], keyword.start[1], name.start[1], "")
+
+
+def _blank_span(opening: tokenize.TokenInfo, closing: tokenize.TokenInfo) -> Iterator[_Edit]:
+    """Edits removing ``opening..closing`` (inclusive) but keeping every line break.
+
+    A span over several lines becomes blanks ending in backslash continuations: the
+    brackets that made the line breaks legal are gone, and the line numbers must stay.
+    Blanks rather than deletions keep the columns of what follows on the last line.
+    """
+    first, last = opening.start[0], closing.end[0]
+    if first == last:
+        yield (first, opening.start[1], closing.end[1], "")
+        return
+    yield (first, opening.start[1], -1, "\\")
+    for line in range(first + 1, last):
+        yield (line, 0, -1, "\\")
+    yield (last, 0, closing.end[1], " " * closing.end[1])
 
 
 def _is_type_alias(tokens: list[tokenize.TokenInfo], index: int) -> bool:
@@ -136,12 +153,17 @@ def _has_top_level_comma(span: list[tokenize.TokenInfo]) -> bool:
 
 
 def _apply(text: str, edits: list[_Edit]) -> str:
-    """Apply same-line edits right to left so earlier columns stay valid."""
+    """Apply same-line edits right to left so earlier columns stay valid.
+
+    An end column of ``-1`` replaces the whole line except its line break.
+    """
     if not edits:
         return text
     # StringIO splits lines exactly as the tokenizer's readline did.
     lines = io.StringIO(text).readlines()
     for line, start, end, replacement in sorted(edits, reverse=True):
         current = lines[line - 1]
-        lines[line - 1] = current[:start] + replacement + current[end:]
+        body = current.rstrip("\r\n")
+        stop = len(body) if end < 0 else end
+        lines[line - 1] = current[:start] + replacement + current[stop:]
     return "".join(lines)

@@ -23,6 +23,7 @@ from mlgate.checks.sast.results import (
 )
 from mlgate.checks.sast.rules.model import Condition, SinkSpec, VulnClass, Weakness
 from mlgate.checks.sast.summaries import FunctionResult
+from mlgate.core.finding import Severity
 
 Json = Any  # what json.loads returns: checked field by field while decoding
 
@@ -219,11 +220,13 @@ def _encode_sink(sink: SinkSpec) -> Json:
         sink.condition.value,
         sink.hint,
         list(sink.excludes),
+        None if sink.severity is None else int(sink.severity),
+        list(sink.cwe),
     ]
 
 
 def _decode_sink(data: Json) -> SinkSpec:
-    callee, vuln, args, kwargs, condition, hint, excludes = data
+    callee, vuln, args, kwargs, condition, hint, excludes, severity, cwe = data
     return SinkSpec(
         callee=str(callee),
         vuln=VulnClass(vuln),
@@ -232,6 +235,8 @@ def _decode_sink(data: Json) -> SinkSpec:
         condition=Condition(condition),
         hint=str(hint),
         excludes=tuple(str(e) for e in excludes),
+        severity=None if severity is None else Severity(int(severity)),
+        cwe=tuple(int(c) for c in cwe),
     )
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from mlgate.checks.sast import SastCheck, SastConfig
-from mlgate.checks.sast.cache import DirectoryCache, MemoryCache, engine_version
+from mlgate.checks.sast.cache import DirectoryCache, MemoryCache, engine_version, entry_key
 from mlgate.checks.sast.engine import SourceFile, scan_sources
 from mlgate.checks.sast.parse import Parsed, ParseFailure, StdlibParser
 from mlgate.checks.sast.rules import default_rules
@@ -217,3 +217,77 @@ def test_corpus_projects_warm_and_after_each_one_file_edit_equal_cold(case: Path
     for path in files:
         edited = {**files, path: "\n# edited\n" + files[path]}
         assert _run(edited, cache)[0] == _run(edited)[0], path
+
+
+VERSION = "fedcba9876543210"
+CLEAN_FILES = {**FILES, "app/views.py": VIEWS.replace('request.args["q"]', '"constant"')}
+
+
+def _forge(directory: Path, secret: bytes | None, attacker: bytes | None) -> tuple[Finding, ...]:
+    """Plant entries of a clean project under the keys of the vulnerable one; scan."""
+    scan_sources(_sources(CLEAN_FILES), cache=DirectoryCache(directory, VERSION, secret=attacker))
+    for clean, dirty in zip(_sources(CLEAN_FILES), _sources(FILES), strict=True):
+        source = directory / VERSION / _entry_path(clean)
+        target = directory / VERSION / _entry_path(dirty)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(source.read_bytes())
+    return scan_sources(_sources(FILES), cache=DirectoryCache(directory, VERSION, secret=secret))
+
+
+def _entry_path(file: SourceFile) -> str:
+    # The address hashes the engine version of the rules, not the directory's name.
+    key = entry_key(engine_version(default_rules()), file.path, file.data)
+    return f"{key[:2]}/{key}.json"
+
+
+def test_forged_entries_hide_findings_unless_entries_are_authenticated(tmp_path: Path) -> None:
+    cold = scan_sources(_sources(FILES))
+    assert [f.rule_id for f in cold] == ["SAST089"]
+    # The threat the default guards against: a writable cache hides the flaw.
+    assert _forge(tmp_path / "plain", None, None) == ()
+    # With a key, entries tagged without it (or with another key) are misses.
+    assert _forge(tmp_path / "keyed", b"ci-secret", None) == cold
+    assert _forge(tmp_path / "other", b"ci-secret", b"guessed") == cold
+
+
+def test_authenticated_cache_round_trip(tmp_path: Path) -> None:
+    cold = scan_sources(_sources(FILES), cache=DirectoryCache(tmp_path, VERSION, secret=b"k"))
+    parser = _CountingParser()
+    warm = scan_sources(
+        _sources(FILES), cache=DirectoryCache(tmp_path, VERSION, secret=b"k"), parser=parser
+    )
+    assert (warm, parser.parsed) == (cold, [])
+
+
+def _write_project(root: Path) -> None:
+    for path, code in FILES.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(textwrap.dedent(code).lstrip("\n"))
+
+
+def test_cache_dir_outside_the_checkout_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project, ci_cache = tmp_path / "checkout", tmp_path / "ci-cache"
+    _write_project(project)
+    monkeypatch.setenv("MLGATE_CACHE_DIR", str(ci_cache))
+    monkeypatch.delenv("MLGATE_CACHE_KEY", raising=False)
+    first = SastCheck().run(_context(project), SastConfig())
+    assert len(list((ci_cache / "sast").rglob("*.json"))) == len(FILES)
+    assert SastCheck().run(_context(project), SastConfig()) == first
+    assert not (project / ".mlgate-cache").exists()
+
+
+def test_environment_cache_dir_inside_the_checkout_needs_a_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _write_project(tmp_path)
+    monkeypatch.setenv("MLGATE_CACHE_DIR", str(tmp_path / "inside"))
+    monkeypatch.delenv("MLGATE_CACHE_KEY", raising=False)
+    SastCheck().run(_context(tmp_path), SastConfig())
+    assert not (tmp_path / "inside").exists()
+    monkeypatch.setenv("MLGATE_CACHE_KEY", "from-a-ci-secret")
+    SastCheck().run(_context(tmp_path), SastConfig())
+    entries = list((tmp_path / "inside" / "sast").rglob("*.json"))
+    assert len(entries) == len(FILES)
+    assert all(len(e.read_text().partition("\n")[0]) == 64 for e in entries)

@@ -27,12 +27,15 @@ def test_check_scans_python_files_of_the_tree(tmp_path: Path) -> None:
     ]
 
 
-def test_oversized_files_are_skipped_visibly(tmp_path: Path) -> None:
+def test_oversized_files_are_skipped_visibly_and_block(tmp_path: Path) -> None:
     (tmp_path / "big.py").write_text("x = 1\n" * 100)
     result = SastCheck().run(_context(tmp_path), SastConfig(max_file_bytes=50))
     assert result.inputs == 0
     assert [(s.path, s.reason) for s in result.skipped] == [
         ("big.py", "600 bytes exceeds max_file_bytes=50")
+    ]
+    assert [(f.rule_id, f.location.path, f.tags) for f in result.findings] == [
+        ("SAST002", "big.py", ("sast", "fail-closed"))
     ]
 
 

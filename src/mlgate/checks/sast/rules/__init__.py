@@ -107,13 +107,23 @@ def _grouped(pairs: Iterable[tuple[str, _T]]) -> Mapping[str, tuple[_T, ...]]:
 
 
 @cache
-def default_rules(extra_sources: frozenset[str] = frozenset()) -> RuleSet:
-    """The built-in rules; ``extra_sources`` enables frameworks such as ``cli``, ``env``."""
-    sources = [s for s in EXTRA_SOURCES if s.framework in extra_sources]
+def default_rules(
+    extra_sources: frozenset[str] = frozenset(),
+    *,
+    sources: tuple[SourceSpec, ...] = (),
+    sinks: tuple[SinkSpec, ...] = (),
+    sanitizers: tuple[SanitizerSpec, ...] = (),
+) -> RuleSet:
+    """The built-in rules plus a user's records.
+
+    ``extra_sources`` enables frameworks such as ``cli``, ``env``; a user sanitizer
+    replaces a built-in one of the same callee.
+    """
+    chosen = [s for s in EXTRA_SOURCES if s.framework in extra_sources]
     return RuleSet.build(
-        (*SINKS, *QUERY_SINKS),
-        (*SANITIZERS, *QUERY_SANITIZERS),
-        sources,
+        (*SINKS, *QUERY_SINKS, *sinks),
+        (*SANITIZERS, *QUERY_SANITIZERS, *sanitizers),
+        (*chosen, *sources),
         calls=CALL_PATTERNS,
         assigns=ASSIGN_PATTERNS,
         credentials=CREDENTIAL_SLOTS,

@@ -30,6 +30,16 @@ ANALYSIS_LIMIT = Rule(
     tags=("sast", "fail-closed"),
 )
 
+INPUT_LIMIT = Rule(
+    id="SAST002",
+    slug="file-too-large",
+    severity=Severity.HIGH,
+    summary="A Python file exceeds max_file_bytes, so it was not analysed.",
+    remediation="Raise max_file_bytes in the sast config, exclude the file from `paths` if "
+    "it is generated, or waive the finding after review.",
+    tags=("sast", "fail-closed"),
+)
+
 _TAINT_RULES: tuple[tuple[VulnClass, Rule], ...] = (
     (
         VulnClass.SQL,
@@ -80,7 +90,9 @@ _TAINT_RULES: tuple[tuple[VulnClass, Rule], ...] = (
         Rule(
             id="SAST079",
             slug="xss",
-            severity=Severity.MEDIUM,
+            # HIGH like every injection rule: CWE-79 is a child of CWE-74 (Injection) and
+            # OWASP A03, so a tainted flow into HTML must block under fail_on: high.
+            severity=Severity.HIGH,
             summary="User input is written into an HTML response without escaping.",
             remediation="Render through an autoescaping template or escape with html.escape / "
             "markupsafe.escape; return JSON for data.",
@@ -138,6 +150,8 @@ _TAINT_RULES: tuple[tuple[VulnClass, Rule], ...] = (
         Rule(
             id="SAST601",
             slug="open-redirect",
+            # MEDIUM: CWE-601 is no injection (CWE-610 family, OWASP A01); typical CVSS is
+            # 6.1 (user interaction, no direct data access). docs/sast.md: how to block it.
             severity=Severity.MEDIUM,
             summary="User input chooses the target of a redirect.",
             remediation="Redirect to url_for() targets, or check the host against an allow-list "
@@ -319,6 +333,7 @@ RULE_FOR_WEAKNESS = MappingProxyType(dict(_WEAKNESS_RULES))
 ALL_RULES: tuple[Rule, ...] = (
     PARSE_ERROR,
     ANALYSIS_LIMIT,
+    INPUT_LIMIT,
     *(r for _, r in _TAINT_RULES),
     *(r for _, r in _QUERY_RULES),
     *(r for _, r in _WEAKNESS_RULES),

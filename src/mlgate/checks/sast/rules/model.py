@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from mlgate.core.finding import Severity
+
 # Argument position meaning "the object the method is called on".
 RECEIVER = -1
 
@@ -72,6 +74,8 @@ class SinkSpec:
 
     ``excludes`` lists qualified-name prefixes a method spec does not apply to
     (``.search`` is an LDAP query on a connection, never on the ``re`` module).
+    ``severity`` and ``cwe``, when set, override those of the class's rule for this
+    sink's findings (a user's record may know its sink better).
     """
 
     callee: str
@@ -81,6 +85,8 @@ class SinkSpec:
     condition: Condition = Condition.ALWAYS
     hint: str
     excludes: tuple[str, ...] = ()
+    severity: Severity | None = None
+    cwe: tuple[int, ...] = ()
 
     @property
     def is_method(self) -> bool:

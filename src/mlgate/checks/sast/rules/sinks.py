@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from mlgate.checks.sast.rules.model import RECEIVER, Condition, SinkSpec, VulnClass
 
-_SQL_HINT = (
+# The generic DB-API form; mlgate.checks.sast.hints names the driver a module imports.
+DBAPI_SQL_HINT = (
     "Pass values as parameters: cursor.execute('SELECT ... WHERE id = ?', (value,)) "
     "(sqlite3 uses ?, psycopg/pymysql/MySQLdb use %s)."
 )
@@ -49,7 +50,7 @@ _SUBPROCESS = (
 SQL_SINKS = (
     *_family(
         VulnClass.SQL,
-        _SQL_HINT,
+        DBAPI_SQL_HINT,
         (".execute", ".executemany", ".executescript", ".exec_driver_sql", ".mogrify"),
         kwargs=("sql", "query", "operation", "statement"),
     ),
@@ -75,13 +76,15 @@ SQL_SINKS = (
     ),
     *_family(
         VulnClass.SQL,
-        "Use pandas.read_sql(sql, con, params=(value,)).",
+        "Keep the SQL constant and pass pandas.read_sql(sql, con, params=(value,)) in the "
+        "driver's placeholder style (? for sqlite3, %s for psycopg, :name with text()).",
         ("pandas.read_sql", "pandas.read_sql_query"),
         kwargs=("sql",),
     ),
     *_family(
         VulnClass.SQL,
-        "Use the ORM's filter(), or raw(sql, [value]) with parameters.",
+        "Use the ORM's filter(), or Model.objects.raw('SELECT ... WHERE id = %s', [value]) "
+        "with parameters (RawSQL(sql, [value]) likewise).",
         (".raw", "django.db.models.expressions.RawSQL", "django.db.models.RawSQL"),
         kwargs=("raw_query", "sql"),
     ),
