@@ -65,13 +65,7 @@ def _digest(args: argparse.Namespace) -> ExitCode:
     with context:
         if args.manifest and path.is_dir():
             manifest = manifest_of(path, workers=args.workers, progress=sink)
-            body = {
-                "digest": manifest.digest,
-                "resources": [
-                    {"name": r.name, "size": r.size, "digest": r.digest} for r in manifest.resources
-                ],
-            }
-            print(json.dumps(body, indent=2))
+            print(json.dumps(manifest.to_json(), indent=2))
             return ExitCode.PASS
         digest = content_digest(path, workers=args.workers, progress=sink)
     print(f"{digest}  {args.path}")

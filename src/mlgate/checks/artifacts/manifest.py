@@ -5,8 +5,8 @@ model's name and the sha256 over every resource digest, in name order) and a pre
 with the serialisation (``files``, ``sha256``) and one resource per regular file
 (``name`` relative to the model root, ``algorithm``, ``digest``). A manifest written
 here can be signed by model-signing tools, and one written by them (``files`` method)
-can be verified here. Files are streamed and hashed in parallel threads: hashlib
-releases the GIL, so threads use every core without copying the model.
+can be verified here. The resource list is built by :mod:`mlgate.core.resources`, the
+same builder as dataset manifests; files are hashed in parallel threads.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mlgate.core.digest import sha256_files
 from mlgate.core.errors import InputError
 from mlgate.core.fs import iter_input_files
+from mlgate.core.resources import FileResource, hash_resources, resource_list
 
 STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
 PREDICATE_TYPE = "https://model_signing/signature/v1.0"
@@ -59,10 +59,9 @@ class ModelManifest:
                     "allow_symlinks": False,
                     "ignore_paths": list(self.ignore_paths),
                 },
-                "resources": [
-                    {"name": name, "algorithm": ALGORITHM, "digest": digest}
-                    for name, digest in self.resources
-                ],
+                "resources": resource_list(
+                    FileResource(name=name, digest=digest) for name, digest in self.resources
+                ),
             },
         }
 
@@ -91,11 +90,10 @@ def build_manifest(
     """
     root = root.resolve()
     paths = list(iter_input_files(root, ["."], list(ignore), []))
-    names = [path.relative_to(root).as_posix() for path in paths]
-    digests = [hashed.sha256 for hashed in sha256_files(paths, workers=workers)]
+    resources = hash_resources(root, paths, workers=workers)
     return ModelManifest(
         model_name=root.name,
-        resources=tuple(sorted(zip(names, digests, strict=True))),
+        resources=tuple((r.name, r.digest) for r in resources),
         ignore_paths=ignore,
     )
 

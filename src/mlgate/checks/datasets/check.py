@@ -16,7 +16,7 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from mlgate.checks.datasets.digest import content_digest
+from mlgate.checks.datasets.digest import ContentDigest, measure
 from mlgate.checks.datasets.judge import DataPolicy, Judge, Use
 from mlgate.checks.datasets.lineage import LineageError, read_lineage
 from mlgate.checks.datasets.registry import Pii, PiiClass, Registered, load_registry
@@ -71,7 +71,7 @@ class _Collected:
     findings: list[Finding] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     inputs: int = 0
-    digests: dict[Path, str] = field(default_factory=dict)
+    digests: dict[Path, ContentDigest] = field(default_factory=dict)
 
 
 class _Scan:
@@ -105,11 +105,11 @@ class _Scan:
             self.collected.findings.extend(findings)
             self.collected.errors.extend(errors)
 
-    def _digest(self, path: Path) -> str:
+    def _digest(self, path: Path) -> ContentDigest:
         """Each data path is hashed once per run, however many manifests name it."""
         resolved = path.resolve()
         if resolved not in self.collected.digests:
-            self.collected.digests[resolved] = content_digest(path, workers=self._config.workers)
+            self.collected.digests[resolved] = measure(path, workers=self._config.workers)
         return self.collected.digests[resolved]
 
 

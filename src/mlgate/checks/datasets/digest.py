@@ -1,11 +1,17 @@
 """Content digests of a dataset file or directory tree, streamed and hashed in parallel.
 
 A file's digest is ``sha256:<hex>`` of its bytes. A directory's digest is the sha256 of
-its *manifest*: one resource per regular file (root-relative POSIX path, size, sha256),
-sorted by path and serialised canonically, in the per-file resource shape of OpenSSF
-model-signing manifests. So the digest does not depend on creation or listing order,
-but a renamed, added, removed or changed file changes it. Symlinks are never followed:
-a link is recorded by its target text, so retargeting it is a change too.
+its *manifest*: one resource per regular file in the OpenSSF model-signing shape
+(``name`` relative to the root, ``algorithm``, hex ``digest``; built by
+:mod:`mlgate.core.resources`, like ``mlgate artifacts manifest``), sorted by name and
+serialised canonically. So the digest does not depend on creation or listing order, but
+a renamed, added, removed or changed file changes it. Symlinks are never followed: a link
+is a resource whose ``algorithm`` is ``symlink-sha256`` and whose digest is the sha256 of
+its target text, so retargeting it is a change too.
+
+Registries approved before this shape hold the *legacy* directory digest, computed over
+``{name, size, digest: "sha256:<hex>"}`` resources; the same hashing yields both, so a
+legacy approval of unchanged content still matches (:meth:`ContentDigest.matches`).
 """
 
 from __future__ import annotations
@@ -16,58 +22,83 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from mlgate.core.digest import sha256_file, sha256_files
+from mlgate.core.digest import sha256_file
+from mlgate.core.resources import ALGORITHM, FileResource, hash_resources, resource_list
 
 CHUNK = 1024 * 1024
-ALGORITHM = "sha256"
+LINK_ALGORITHM = "symlink-sha256"
 ProgressSink = Callable[[int], None]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Resource:
-    """One file of a dataset: its path relative to the dataset root, size and digest."""
+def _canonical_digest(body: list[dict[str, Any]]) -> str:
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return f"{ALGORITHM}:{hashlib.sha256(text.encode('utf-8', 'surrogatepass')).hexdigest()}"
 
-    name: str
-    size: int
-    digest: str
+
+def _legacy_entry(resource: FileResource) -> dict[str, Any]:
+    if resource.algorithm == LINK_ALGORITHM:
+        return {"name": resource.name, "size": 0, "digest": f"symlink:{resource.digest}"}
+    return {"name": resource.name, "size": resource.size, "digest": f"sha256:{resource.digest}"}
+
+
+@dataclass(frozen=True, slots=True)
+class ContentDigest:
+    """A dataset's content digest, and its legacy form where one exists (directories)."""
+
+    value: str
+    legacy: str | None = None
+
+    def matches(self, approved: str) -> bool:
+        """Whether ``approved`` is this content's digest, in the current or legacy form."""
+        return approved in (self.value, self.legacy)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Manifest:
     """Every resource of a dataset, sorted by name, and the digest over them."""
 
-    resources: tuple[Resource, ...]
+    resources: tuple[FileResource, ...]
 
     @property
     def digest(self) -> str:
         """``sha256:<hex>`` of the canonical JSON of the resource list."""
-        body = [{"name": r.name, "size": r.size, "digest": r.digest} for r in self.resources]
-        text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        return f"{ALGORITHM}:{hashlib.sha256(text.encode('utf-8', 'surrogatepass')).hexdigest()}"
+        return _canonical_digest(resource_list(self.resources))
+
+    @property
+    def legacy_digest(self) -> str:
+        """The digest registries approved before resources took the model-signing shape."""
+        return _canonical_digest([_legacy_entry(r) for r in self.resources])
+
+    def to_json(self) -> dict[str, Any]:
+        """The digest and the resource list, as ``mlgate datasets digest --manifest`` prints."""
+        return {"digest": self.digest, "resources": resource_list(self.resources)}
 
 
-def hash_file(path: Path, progress: ProgressSink | None = None) -> Resource:
+def hash_file(path: Path, progress: ProgressSink | None = None) -> ContentDigest:
     """Stream ``path`` through the shared hasher (see :mod:`mlgate.core.digest`)."""
-    hashed = sha256_file(path, progress)
-    return Resource(name=path.name, size=hashed.size, digest=f"{ALGORITHM}:{hashed.sha256}")
+    return ContentDigest(value=f"{ALGORITHM}:{sha256_file(path, progress).sha256}")
 
 
-def _link(path: Path, name: str) -> Resource:
+def _link(path: Path, name: str) -> FileResource:
     target = str(path.readlink()).encode("utf-8", "surrogateescape")
-    return Resource(name=name, size=0, digest=f"symlink:{hashlib.sha256(target).hexdigest()}")
+    digest = hashlib.sha256(target).hexdigest()
+    return FileResource(name=name, digest=digest, algorithm=LINK_ALGORITHM, size=0)
 
 
-def _listing(root: Path) -> tuple[list[tuple[Path, str]], list[tuple[Path, str]]]:
-    """Regular files and symlinks under ``root``, each with its root-relative name."""
-    files: list[tuple[Path, str]] = []
+def _listing(root: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """Regular files under ``root``, and its symlinks with their root-relative names."""
+    files: list[Path] = []
     links: list[tuple[Path, str]] = []
     for directory, subdirs, names in os.walk(root, followlinks=False):
         base = Path(directory)
         for name in [*names, *(d for d in subdirs if (base / d).is_symlink())]:
             path = base / name
-            relative = path.relative_to(root).as_posix()
-            (links if path.is_symlink() else files).append((path, relative))
+            if path.is_symlink():
+                links.append((path, path.relative_to(root).as_posix()))
+            else:
+                files.append(path)
     return files, links
 
 
@@ -76,21 +107,25 @@ def manifest_of(
 ) -> Manifest:
     """The manifest of a directory tree, files hashed on ``workers`` threads."""
     files, links = _listing(root)
-    hashed = sha256_files([path for path, _ in files], workers=workers, progress=progress)
-    resources = [
-        Resource(name=name, size=h.size, digest=f"{ALGORITHM}:{h.sha256}")
-        for (_, name), h in zip(files, hashed, strict=True)
-    ]
+    resources = [*hash_resources(root, files, workers=workers, progress=progress)]
     resources.extend(_link(path, name) for path, name in links)
     return Manifest(resources=tuple(sorted(resources, key=lambda r: r.name)))
+
+
+def measure(
+    path: Path, *, workers: int | None = None, progress: ProgressSink | None = None
+) -> ContentDigest:
+    """The content digest of a file or directory, with its legacy form for directories."""
+    if path.is_symlink():
+        raise ValueError(f"{path.name} is a symlink; datasets are never read through links")
+    if path.is_dir():
+        manifest = manifest_of(path, workers=workers, progress=progress)
+        return ContentDigest(value=manifest.digest, legacy=manifest.legacy_digest)
+    return hash_file(path, progress)
 
 
 def content_digest(
     path: Path, *, workers: int | None = None, progress: ProgressSink | None = None
 ) -> str:
     """The content digest of a file or directory (see the module docstring)."""
-    if path.is_symlink():
-        raise ValueError(f"{path.name} is a symlink; datasets are never read through links")
-    if path.is_dir():
-        return manifest_of(path, workers=workers, progress=progress).digest
-    return hash_file(path, progress).digest
+    return measure(path, workers=workers, progress=progress).value

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from mlgate.checks.datasets.digest import ContentDigest
 from mlgate.checks.datasets.lineage import LineageInput
 from mlgate.checks.datasets.registry import Pii, Registered
 from mlgate.checks.datasets.rules import (
@@ -22,7 +23,7 @@ from mlgate.core.finding import DatasetLocation, Finding
 from mlgate.core.fingerprint import fingerprint
 from mlgate.core.rule import Rule
 
-Digester = Callable[[Path], str]
+Digester = Callable[[Path], ContentDigest]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -140,7 +141,7 @@ class Judge:
     ) -> tuple[list[Finding], list[str]]:
         dataset = entry.dataset
         recorded = use.item.digest
-        if recorded is not None and recorded != dataset.digest:
+        if recorded is not None and not self._same_content(use, entry, recorded, digest):
             message = (
                 f"Run recorded {recorded} for dataset {dataset.id}; approved is {dataset.digest}."
             )
@@ -148,16 +149,38 @@ class Judge:
         path = self._data_path(use, entry)
         if path is None or not self.policy.verify_content:
             return [], []
-        if not path.resolve().is_relative_to(self.root.resolve()) or path.is_symlink():
+        if not self._inside(path):
             return [], [f"{use.manifest}: data of {dataset.id} lies outside the project root"]
         if not path.exists():
             message = f"Data of dataset {dataset.id} is missing, so its content cannot be verified."
             return [_finding(DIGEST_MISMATCH, use, dataset.id, message, "missing")], []
         actual = digest(path)
-        if actual != dataset.digest:
-            message = f"Content of dataset {dataset.id} is {actual}; approved is {dataset.digest}."
+        if not actual.matches(dataset.digest):
+            message = (
+                f"Content of dataset {dataset.id} is {actual.value}; approved is {dataset.digest}."
+            )
             return [_finding(DIGEST_MISMATCH, use, dataset.id, message, "content")], []
         return [], []
+
+    def _same_content(self, use: Use, entry: Registered, recorded: str, digest: Digester) -> bool:
+        """Whether the run's recorded digest names the approved content.
+
+        Equal strings do; so do a current and a legacy digest of the same local data
+        (a run recorded after an approval made before the digest shape changed).
+        """
+        approved = entry.dataset.digest
+        if recorded == approved:
+            return True
+        path = self._data_path(use, entry)
+        if path is None or not self.policy.verify_content or not self._inside(path):
+            return False
+        if not path.exists():
+            return False
+        actual = digest(path)
+        return actual.matches(recorded) and actual.matches(approved)
+
+    def _inside(self, path: Path) -> bool:
+        return path.resolve().is_relative_to(self.root.resolve()) and not path.is_symlink()
 
     def _data_path(self, use: Use, entry: Registered) -> Path | None:
         if use.item.is_remote:

@@ -30,8 +30,13 @@ from mlgate.checks.deps.osv.parse import OsvFormatError
 from mlgate.checks.deps.osv.severity import rate_group
 from mlgate.checks.deps.readers import DEFAULT_INCLUDE, classify, read_dependency_file
 from mlgate.checks.deps.readers.environment import read_environment
-from mlgate.checks.deps.readers.pip_audit import read_pip_audit
-from mlgate.checks.deps.records import Dependency, DependencyFileError, ReadResult
+from mlgate.checks.deps.readers.pip_audit import AuditedDependency, read_pip_audit
+from mlgate.checks.deps.records import (
+    Dependency,
+    DependencyFileError,
+    ReadResult,
+    normalize_name,
+)
 from mlgate.checks.deps.rules import RULES
 from mlgate.core.check import CheckConfig, CheckContext, CheckResult
 from mlgate.core.errors import ResourceLimitError
@@ -114,13 +119,19 @@ class _Scan:
         self._config = config
         self.collected = _Collected()
         self.source: AdvisorySource | None = None
+        self._audited: list[AuditedDependency] = []
 
     def load_advisories(self) -> None:
+        """Load the records of the packages read so far (call after every ``read``)."""
         if self._config.advisories is None:
             return
         path = self._ctx.root / self._config.advisories
+        wanted = frozenset(
+            normalize_name(d.name)
+            for d in (*self.collected.dependencies.values(), *(a.dependency for a in self._audited))
+        )
         try:
-            database = load_database(path)
+            database = load_database(path, packages=wanted)
         except (OsvFormatError, ResourceLimitError, OSError) as error:
             self.collected.errors.append(f"advisory database {self._config.advisories}: {error}")
             return
@@ -162,15 +173,16 @@ class _Scan:
             self.collected.dependencies.setdefault(key, dependency)
 
     def _read_audit(self, path: Path, display: str) -> None:
-        entries = read_pip_audit(path, display=display)
+        self._audited.extend(read_pip_audit(path, display=display))
         self.collected.inputs += 1
-        for entry in entries:
+
+    def judge(self) -> None:
+        """Join pip-audit's results with the database, then match every dependency."""
+        for entry in self._audited:
             if entry.skip_reason is not None:
                 self.collected.findings.append(not_audited_finding(entry))
             for vulnerability in join_audited(entry, self.source):
                 self._report(vulnerability)
-
-    def judge(self) -> None:
         applicable = [
             d for d in self.collected.dependencies.values() if _applies(d, self._config.environment)
         ]
@@ -241,11 +253,11 @@ class DepsCheck:
     def run(self, ctx: CheckContext, config: DepsConfig) -> CheckResult:
         """Read every selected dependency file, match, and apply the policy options."""
         scan = _Scan(ctx, config)
-        scan.load_advisories()
         for path in ctx.input_files(config):
             scan.read(path)
         for environment in config.environments:
             scan.read_environment(environment)
+        scan.load_advisories()  # after reading: only the records of these packages are decoded
         scan.judge()
         scan.check_licenses()
         return scan.collected.result()

@@ -10,7 +10,7 @@ import pytest
 
 from builders.datasets import Entry, write_lineage, write_registry, write_shards
 from mlgate.checks.datasets import DatasetsCheck, DatasetsConfig
-from mlgate.checks.datasets.digest import content_digest
+from mlgate.checks.datasets.digest import content_digest, measure
 from mlgate.checks.datasets.rules import RULES
 from mlgate.core.check import CheckContext, CheckResult
 from mlgate.core.finding import DatasetLocation
@@ -191,3 +191,20 @@ def test_missing_registry_is_an_error(tmp_path: Path) -> None:
         "dataset registry: datasets.yaml: does not exist (add datasets with "
         "`mlgate datasets approve`)",
     )
+
+
+def test_a_legacy_approval_of_unchanged_content_still_matches(project: Path) -> None:
+    shards = project / "data" / "churn"
+    legacy = measure(shards).legacy
+    assert legacy is not None and legacy != content_digest(shards)
+    write_registry(project / "datasets.yaml", [
+        Entry(id="churn", location="data/churn", digest=legacy),
+    ])  # fmt: skip
+    # A run recorded with the current digest form, against the legacy approval.
+    write_lineage(project / "lineage.json", [
+        {"id": "churn", "path": "data/churn", "digest": content_digest(shards)},
+    ])  # fmt: skip
+    assert run_check(project).findings == ()
+    with (shards / "part-00000.csv").open("a") as handle:
+        handle.write("tampered\n")
+    assert keyed(run_check(project)) == [("DATA002", "churn", "data/churn")]

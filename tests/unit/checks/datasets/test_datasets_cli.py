@@ -41,6 +41,9 @@ def test_digest_prints_the_content_digest_like_sha256sum(
     assert [r["name"] for r in manifest["resources"]] == [
         "part-00000.csv", "part-00001.csv", "part-00002.csv",
     ]  # fmt: skip
+    assert main(["artifacts", "manifest", "data/churn"]) == 0
+    statement = json.loads(capsys.readouterr().out)
+    assert manifest["resources"] == statement["predicate"]["resources"]  # one shape, one builder
     assert main(["datasets", "digest", "nowhere"]) == 2
     assert "nowhere: no such file or directory" in capsys.readouterr().err
 
