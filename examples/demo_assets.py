@@ -2,8 +2,9 @@
 
 The clean model is an ordinary pickle of plain data. The poisoned one is written opcode by
 opcode: unpickling it would call ``os.system("true")`` (harmless), and mlgate must flag it
-without ever loading it. The notebook carries a freshly generated, correctly checksummed
-but fake GitHub token that the secrets check must find and never print.
+without ever loading it. The notebook and the clean model's training parameters each
+carry a freshly generated, correctly checksummed but fake GitHub token that the secrets
+check must find and never print.
 
 The churn data come from a seeded generator (shared with the tests' builders, so the
 demo and the scenario tests judge the same kind of rows). The true churn logit depends on
@@ -97,7 +98,13 @@ def write_assets(project: Path) -> list[Path]:
     notebooks = project / "notebooks"
     model.mkdir(exist_ok=True)
     notebooks.mkdir(exist_ok=True)
-    clean = {"features": ["tenure", "monthly_charges"], "coef": [-0.42, 0.031], "bias": 0.7}
+    clean = {
+        "features": ["tenure", "monthly_charges"],
+        "coef": [-0.42, 0.031],
+        "bias": 0.7,
+        # A training run that saved its whole config, credentials included.
+        "params": {"feature_repo": "acme/churn-features", "hub_token": fake_github_token()},
+    }
     files = {
         model / "churn-model.pkl": pickle.dumps(clean, protocol=4),
         model / "churn-model-candidate.pkl": poisoned_pickle(),
@@ -165,8 +172,12 @@ def churn_table(
     candidate: Candidate = "equal",
     drift: DriftKind = "none",
     tiny_region_rows: int = 0,
+    decimals: int | None = 6,
 ) -> pa.Table:
-    """A holdout of ``rows`` customers (plus ``tiny_region_rows`` in region "islands")."""
+    """A holdout of ``rows`` customers (plus ``tiny_region_rows`` in region "islands").
+
+    Scores are rounded to ``decimals`` (None: raw floats, nearly one distinct value a row).
+    """
     rng = np.random.default_rng(seed)
     columns = _features(rng, rows, drift)
     if tiny_region_rows:
@@ -184,8 +195,10 @@ def churn_table(
         **columns,
         "monthly_charges": pa.array(charges, from_pandas=True),
         "churn": churn,
-        "champion_score": np.round(champion, 6),
-        "candidate_score": np.round(candidate_score, 6),
+        "champion_score": champion if decimals is None else np.round(champion, decimals),
+        "candidate_score": (
+            candidate_score if decimals is None else np.round(candidate_score, decimals)
+        ),
     }
     return pa.table(
         {

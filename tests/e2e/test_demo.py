@@ -27,6 +27,12 @@ def test_demo_blocks_exactly_the_planted_flaws(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     token = json.loads((project / "notebooks" / "explore.ipynb").read_text())["cells"][1]
     raw_token = token["source"][1].split('"')[1]
+    # The model's token is read from the pickle's bytes: tests never unpickle artifacts.
+    model_tokens = re.findall(
+        rb"ghp_[A-Za-z0-9]{36}", (project / "model" / "churn-model.pkl").read_bytes()
+    )
+    assert len(model_tokens) == 1
+    raw_tokens = (raw_token, model_tokens[0].decode())
     document = json.loads((project / "mlgate-reports" / "mlgate-verdict.json").read_text())
     blocking = {
         gate["name"]: sorted(
@@ -55,7 +61,8 @@ def test_demo_blocks_exactly_the_planted_flaws(tmp_path: Path) -> None:
             "RL001",
             "RL001",
             "RL001",
-            "SEC007",
+            "SEC007",  # the notebook's token
+            "SEC007",  # the token in the clean model's saved training parameters
             # the platform's Rego policy: the Deployment and the InferenceService lack `team`
             "rego/main.deny_missing_team",
             "rego/main.deny_missing_team",
@@ -83,9 +90,18 @@ def test_demo_blocks_exactly_the_planted_flaws(tmp_path: Path) -> None:
     }
     reports = list((project / "mlgate-reports").iterdir())
     assert len(reports) == 6  # the policy's five formats and the full terminal report
-    for report in reports:
-        assert raw_token not in report.read_text(), report.name
-    assert raw_token not in done.stdout + done.stderr
+    secret_paths = sorted(
+        f["finding"]["location"]["path"]
+        for gate in document["gates"]
+        for check in gate["checks"]
+        for f in check["findings"]
+        if f["finding"]["rule_id"] == "SEC007"
+    )
+    assert secret_paths == ["model/churn-model.pkl", "notebooks/explore.ipynb"]
+    for secret in raw_tokens:
+        for report in reports:
+            assert secret not in report.read_text(), report.name
+        assert secret not in done.stdout + done.stderr
     # The demo names each gate's verdict in the compact view and in its closing words,
     # and every report path it prints exists.
     for gate in blocking:

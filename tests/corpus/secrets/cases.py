@@ -21,12 +21,14 @@ from builders import archives as zb
 from builders import secrets_carriers as sc
 from builders import secrets_text_carriers as tc
 from builders import secrets_tokens as st
+from corpus.secrets import format_carriers as fc
 from corpus.secrets import model_carriers as mc
 
 SEED = 20240605
-# Every carrier: the original seven, the config/escaping ones of secrets_text_carriers and
-# the model formats (7z, Keras .h5, SavedModel) of model_carriers.
-BUILDERS = {**sc.BUILDERS, **tc.BUILDERS, **mc.BUILDERS}
+# Every carrier: the original seven, the config/escaping ones of secrets_text_carriers, the
+# model formats (7z, Keras .h5, SavedModel) of model_carriers, and the formats and
+# encodings of format_carriers (safetensors, ONNX, GGUF, .keras, HF files, tar, npy, hex, %).
+BUILDERS = {**sc.BUILDERS, **tc.BUILDERS, **mc.BUILDERS, **fc.BUILDERS}
 
 
 @dataclass(frozen=True, slots=True)

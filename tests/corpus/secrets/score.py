@@ -132,11 +132,13 @@ def _sum(
 
 
 def artifact_recall(outcome: Outcome) -> float:
-    """Recall over the artifact carriers only (pickle, joblib, npz, zip, 7z, .h5, SavedModel)."""
+    """Recall over the artifact carriers only: pickle, joblib, npz, zip, 7z, .h5, SavedModel,
+    safetensors, ONNX, GGUF, .keras, Hugging Face config and tokenizer files, tar, npy."""
     from builders.secrets_carriers import ARTIFACT_CARRIERS
+    from corpus.secrets.format_carriers import ARTIFACT_CARRIERS as FORMAT_CARRIERS
     from corpus.secrets.model_carriers import MODEL_CARRIERS
 
-    carriers = ARTIFACT_CARRIERS | MODEL_CARRIERS
+    carriers = ARTIFACT_CARRIERS | MODEL_CARRIERS | FORMAT_CARRIERS
     scores = [s for c, s in outcome.by_carrier.items() if c in carriers]
     tp, fn = sum(s.tp for s in scores), sum(s.fn for s in scores)
     return tp / (tp + fn) if tp + fn else 1.0
@@ -153,6 +155,6 @@ def report(outcome: Outcome) -> list[str]:
 
 def _row(name: str, s: Score) -> str:
     return (
-        f"  {name:10} P {s.precision:.3f}  R {s.recall:.3f}  F1 {s.f1:.3f}"
+        f"  {name:13} P {s.precision:.3f}  R {s.recall:.3f}  F1 {s.f1:.3f}"
         f"  (tp {s.tp}, fp {s.fp}, fn {s.fn})"
     )

@@ -1,6 +1,7 @@
 """The ``secrets`` check: credentials in code, configs, notebooks and model artifacts.
 
-The check selects files (minus what ``.gitignore`` ignores), scans them in parallel
+The check selects files (minus what ``.gitignore`` ignores, see
+:mod:`~mlgate.checks.secrets.selection`), scans them in parallel
 (:mod:`~mlgate.checks.secrets.parallel`, each file routed by
 :mod:`~mlgate.checks.secrets.scan`) and, when asked, every blob of the git history
 (:mod:`~mlgate.checks.secrets.history`). A file that cannot be read is an error for the
@@ -17,12 +18,11 @@ from pydantic import Field
 
 from mlgate.checks.secrets.custom import CustomDetector
 from mlgate.checks.secrets.findings import build_findings
-from mlgate.checks.secrets.gitignore import GitIgnore
 from mlgate.checks.secrets.history import HistoryScan, HistorySettings, scan_history
 from mlgate.checks.secrets.parallel import Job, ScanPlan, available_cores, scan_all
 from mlgate.checks.secrets.readers.hits import Hit
+from mlgate.checks.secrets.selection import Selection
 from mlgate.core.check import CheckConfig, CheckContext, CheckResult
-from mlgate.core.fs import iter_input_entries
 from mlgate.core.metric import Metric
 from mlgate.core.rule import Rule
 from mlgate.credentials.matcher import Matcher
@@ -41,7 +41,10 @@ class SecretsConfig(CheckConfig):
         default=64, gt=0, description="Text files above this size are read as binaries."
     )
     respect_gitignore: bool = Field(
-        default=True, description="Skip files that the tree's `.gitignore` files ignore."
+        default=True,
+        description="Skip files that the tree's `.gitignore` files ignore; a rule that "
+        "ignores a path named in `paths` (or its parent) does not apply to it. Every skipped "
+        "file is listed in the report.",
     )
     jobs: int | None = Field(
         default=None, gt=0, description="Worker processes; null: one per available core."
@@ -76,20 +79,25 @@ class SecretsCheck:
         hits: list[Hit] = []
         errors: list[str] = []
         # Files are scanned while the tree is still being walked.
-        scans = scan_all(iter_jobs(ctx, config), plan)
+        selection = selection_for(ctx, config)
+        scans = scan_all(iter(selection), plan)
         for scan in scans:
             hits.extend(scan.hits)
             errors.extend(scan.problems)
         history = _history(ctx, config, plan)
         findings, suppressed = build_findings(hits, history.hits)
-        metrics = [Metric(name="secrets.suppressed_inline", value=float(suppressed))]
-        if config.history is not None:
-            metrics.append(Metric(name="secrets.history_blobs", value=float(history.blobs)))
+        inputs = len(scans) + history.blobs
+        metrics = []
+        # Metrics of a scan that read nothing would make the gate see a non-empty result.
+        if inputs:
+            metrics.append(Metric(name="secrets.suppressed_inline", value=float(suppressed)))
+            if config.history is not None:
+                metrics.append(Metric(name="secrets.history_blobs", value=float(history.blobs)))
         return CheckResult(
             findings=findings,
             errors=(*errors, *history.problems),
-            skipped=history.skipped,
-            inputs=len(scans) + history.blobs,
+            skipped=(*selection.skipped(), *history.skipped),
+            inputs=inputs,
             metrics=tuple(metrics),
             rules=tuple(c.rule for c in config.custom_detectors),
         )
@@ -115,8 +123,15 @@ def select_jobs(ctx: CheckContext, config: SecretsConfig) -> list[Job]:
 
 def iter_jobs(ctx: CheckContext, config: SecretsConfig) -> Iterator[Job]:
     """:func:`select_jobs`, one file at a time as the walk finds it (sized by the walk)."""
-    ignore = GitIgnore(ctx.root) if config.respect_gitignore else None
-    for selected in iter_input_entries(ctx.root, config.paths, config.exclude, config.include):
-        if ignore is not None and ignore.is_ignored(selected.relative):
-            continue
-        yield Job(selected.path, selected.relative, selected.size)
+    return iter(selection_for(ctx, config))
+
+
+def selection_for(ctx: CheckContext, config: SecretsConfig) -> Selection:
+    """The configured selection; it records what ``.gitignore`` left out as it goes."""
+    return Selection(
+        ctx.root,
+        config.paths,
+        config.exclude,
+        config.include,
+        respect_gitignore=config.respect_gitignore,
+    )

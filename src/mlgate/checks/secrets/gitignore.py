@@ -34,15 +34,20 @@ class IgnoreRule:
     anchored: bool
 
     def matches(self, path: str) -> bool:
-        """Whether the root-relative posix ``path`` falls under this rule."""
+        """Whether the root-relative posix ``path`` of a file falls under this rule."""
+        return self._matches(posixpath.dirname(path) if self.directory_only else path)
+
+    def covers_directory(self, directory: str) -> bool:
+        """Whether this rule ignores the root-relative ``directory`` itself (or an ancestor)."""
+        return self._matches(directory)
+
+    def _matches(self, path: str) -> bool:
         if self.base:
             if not path.startswith(self.base + "/"):
                 return False
             path = path[len(self.base) + 1 :]
-        if self.directory_only:
-            path = posixpath.dirname(path)
-            if not path:
-                return False
+        if not path:
+            return False
         if self.anchored:
             return matches(f"{_ANCHOR}/{path}", f"{_ANCHOR}/{self.pattern}")
         return matches(path, self.pattern)
@@ -73,10 +78,16 @@ class GitIgnore:
         self.root = root.resolve()
         self._by_directory: dict[str, list[IgnoreRule]] = {}
 
-    def is_ignored(self, relative: str) -> bool:
-        """Whether the root-relative posix path is ignored (the last matching rule wins)."""
+    def is_ignored(self, relative: str, named: str = "") -> bool:
+        """Whether the root-relative posix path is ignored (the last matching rule wins).
+
+        ``named`` is a directory the user named explicitly, holding the file: rules that
+        ignore it or one of its ancestors do not apply, since naming a path asks for it.
+        """
         ignored = False
         for rule in self._rules_for(posixpath.dirname(relative)):
+            if named and not rule.negated and rule.covers_directory(named):
+                continue
             if rule.matches(relative):
                 ignored = not rule.negated
         return ignored
