@@ -304,3 +304,61 @@ def _chunks(block: bytes, size: int) -> Iterator[bytes]:
     while size > 0:
         yield block[: min(size, len(block))]
         size -= len(block)
+
+
+_U32 = 0xFFFFFFFF
+
+
+def _zip64_extra(*values: int) -> bytes:
+    return struct.pack(f"<2H{len(values)}Q", 1, 8 * len(values), *values)
+
+
+def _zero_crc(size: int) -> int:
+    zeros, crc = bytes(1 << 26), 0
+    for start in range(0, size, len(zeros)):
+        crc = zlib.crc32(zeros[: min(len(zeros), size - start)], crc)
+    return crc
+
+
+def write_sparse_zip64_checkpoint(
+    path: Path, data_pkl: bytes, hole_bytes: int, *, root: str = "archive"
+) -> int:
+    """A ``torch.save`` zip64 whose first tensor is a ``hole_bytes`` hole; returns the size.
+
+    The tensor member's bytes are never written (the file system keeps a hole of zeros,
+    which is what its CRC is computed over), so a checkpoint past 4 GiB costs no disk.
+    ``data.pkl`` and ``version`` follow it, near the end of the file; every size and
+    offset past 32 bits goes through zip64 extra fields and end records.
+    """
+    big = f"{root}/data/0".encode()
+    directory = bytearray()
+    with path.open("wb") as out:
+        extra = _zip64_extra(hole_bytes, hole_bytes)
+        crc = _zero_crc(hole_bytes)
+        out.write(struct.pack("<4s5H3I2H", b"PK\x03\x04", 45, 0, 0, 0, 0, crc, _U32, _U32,
+                              len(big), len(extra)) + big + extra)  # fmt: skip
+        out.seek(hole_bytes, io.SEEK_CUR)
+        directory += _central64(big, crc, (hole_bytes, hole_bytes), 0, (_U32, _U32, 0))
+        for name, data in ((f"{root}/data.pkl", data_pkl), (f"{root}/version", b"3\n")):
+            offset, encoded, crc = out.tell(), name.encode(), zlib.crc32(data)
+            out.write(struct.pack("<4s5H3I2H", b"PK\x03\x04", 45, 0, 0, 0, 0, crc, len(data),
+                                  len(data), len(encoded), 0) + encoded + data)  # fmt: skip
+            sizes = (len(data), len(data))
+            directory += _central64(encoded, crc, sizes, offset, (*sizes, _U32))
+        start = out.tell()
+        out.write(directory)
+        out.write(_end_records(start, len(directory), 3, zip64=True))
+        return out.tell()
+
+
+def _central64(
+    name: bytes, crc: int, sizes: tuple[int, int], offset: int, fields: tuple[int, int, int]
+) -> bytes:
+    """A central record; ``fields`` (csize, usize, offset) of 0xFFFFFFFF go to zip64."""
+    wide = [real for real, field in zip((sizes[1], sizes[0], offset), (fields[1], fields[0],
+            fields[2]), strict=True) if field == _U32]  # fmt: skip
+    extra = _zip64_extra(*wide) if wide else b""
+    return struct.pack(
+        "<4s6H3I5H2I", b"PK\x01\x02", 45, 45, 0, 0, 0, 0, crc, fields[0], fields[1], len(name),
+        len(extra), 0, 0, 0, 0, fields[2],
+    ) + name + extra  # fmt: skip

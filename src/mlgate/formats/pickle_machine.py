@@ -31,14 +31,15 @@ from mlgate.formats.pickle_values import (
     origin_offset,
     render,
 )
+from mlgate.formats.window import FileWindow
 
 _ADD_EXTENSION = frozenset({"copyreg.add_extension", "copy_reg.add_extension"})
 _CLOCK_EVERY = 1 << 14
 
 
-# What the machine reads: all three index to ints, slice to bytes and ``find`` in place,
-# so a memory-mapped file is scanned without being copied.
-Blob = bytes | bytearray | mmap.mmap
+# What the machine reads: all four index to ints, slice to bytes and ``find`` in place,
+# so a file is scanned without being copied (a large one through a bounded window).
+Blob = bytes | bytearray | mmap.mmap | FileWindow
 
 
 class PickleParseError(Exception):

@@ -30,6 +30,7 @@ from mlgate.formats.pickle_records import (
     TrailingData,
 )
 from mlgate.formats.pickle_vm import Machine
+from mlgate.formats.window import FileWindow
 
 __all__ = ["scan_pickles"]
 
@@ -49,7 +50,8 @@ def scan_pickles(
     """Evaluate every pickle in ``data[start:end]`` symbolically.
 
     Args:
-        data: the blob (``bytes``, ``bytearray`` or ``mmap``); never copied wholesale.
+        data: the blob (``bytes``, ``bytearray``, ``mmap`` or a file window); never
+            copied wholesale.
         start: offset of the first opcode.
         end: offset just past the last byte to read (default: the blob's length).
         limits: budgets for the whole stream; ``max_resyncs`` > 0 scans on past parse
@@ -90,6 +92,8 @@ def scan_pickles(
 
 def _next_proto(data: Blob, pos: int, stop: int) -> int:
     """The offset of the next PROTO opcode in ``data[pos:stop]``, or -1."""
+    if isinstance(data, FileWindow):
+        return data.search(_PROTO, pos, stop, longest=2)
     found = _PROTO.search(data, pos, stop)
     return found.start() if found else -1
 

@@ -10,7 +10,7 @@ from mlgate.formats.pickle_machine import Blob
 
 @dataclass(frozen=True, slots=True)
 class Span:
-    """``blob[start:end]``; a member of a memory-mapped file stays a view of the map."""
+    """``blob[start:end]``; a member of a file read through a window stays a view of it."""
 
     blob: Blob
     start: int

@@ -27,6 +27,7 @@ IssueKind = Literal[
     "duplicate-name",
     "unaccounted-bytes",
     "encrypted",
+    "trailing-data",
 ]
 
 _LOCAL = b"PK\x03\x04"
@@ -74,10 +75,15 @@ class ZipIssue:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ZipListing:
-    """Every member either view knows, and every inconsistency found on the way."""
+    """Every member either view knows, and every inconsistency found on the way.
+
+    ``end`` is the offset just past the end record and its comment (``None`` without
+    one): bytes from there on belong to no part of the archive.
+    """
 
     entries: tuple[ZipEntry, ...]
     issues: tuple[ZipIssue, ...]
+    end: int | None = None
 
 
 def _decode_name(raw: bytes, flags: int) -> str:
@@ -154,6 +160,7 @@ class _Directory:
     entries: list[ZipEntry]
     start: int
     concat: int
+    end: int
 
 
 def _find_eocd(span: Span) -> int | None:
@@ -199,7 +206,8 @@ def _read_directory(span: Span, max_entries: int) -> _Directory | None:
             break
         entries.append(parsed[0])
         pos = parsed[1]
-    return _Directory(entries, cd_offset + concat, concat)
+    comment_len = _EOCD_FMT.unpack(span.read(eocd, _EOCD_FMT.size))[-1]
+    return _Directory(entries, cd_offset + concat, concat, eocd + _EOCD_FMT.size + comment_len)
 
 
 def _deflated_length(span: Span, start: int) -> int | None:
@@ -332,6 +340,11 @@ def read_zip(span: Span, *, max_entries: int = 100_000) -> ZipListing:
         for central in directory.entries:
             entries.setdefault(central.header_offset, _join(span, central, issues))
         issues.extend(_layout_issues(directory, first_local, walk_end))
+        if directory.end < span.size:
+            detail = f"{span.size - directory.end} bytes after the end-of-central-directory record"
+            issues.append(
+                ZipIssue(kind="trailing-data", offset=directory.end, member=None, detail=detail)
+            )
     for local in walked:
         if local.header_offset not in entries:
             entries[local.header_offset] = local
@@ -339,7 +352,8 @@ def read_zip(span: Span, *, max_entries: int = 100_000) -> ZipListing:
                 issues.append(_local_only(local))
     issues.extend(_duplicates(list(entries.values())))
     issues.extend(_encrypted(list(entries.values())))
-    return ZipListing(entries=tuple(entries.values()), issues=tuple(issues))
+    end = None if directory is None else directory.end
+    return ZipListing(entries=tuple(entries.values()), issues=tuple(issues), end=end)
 
 
 def _local_only(entry: ZipEntry) -> ZipIssue:

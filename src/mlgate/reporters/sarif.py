@@ -47,6 +47,8 @@ SARIF_SCHEMA = (
 )
 SRCROOT = "%SRCROOT%"
 FINGERPRINT_KEY = "mlgate/v1"
+# A finding property saying what an artifact offset counts bytes of (see _byte_region).
+_OFFSET_BASE = "offset_base"
 
 
 class SarifReporter:
@@ -117,16 +119,52 @@ def _uri(path: str | None, root: str) -> str | None:
     return quote(relative, safe="/", errors="backslashreplace")
 
 
-def _physical(location: Location, root: str) -> dict[str, Any] | None:
+def _physical(
+    location: Location, root: str, *, member_view: bool = False, container_offset: bool = False
+) -> dict[str, Any] | None:
+    """Where a result is; for an archive member, the file (default) or the member itself.
+
+    Code scanning links a result to a repository file by its URI, so the primary location
+    names the file that holds the member; ``member_view`` gives the precise location
+    (``model.pt#archive/data.pkl`` and the offset within the member) for related locations.
+    """
     uri = _uri(location.path, root)
     if uri is None:
         return None
-    physical: dict[str, Any] = {"artifactLocation": {"uri": uri, "uriBaseId": SRCROOT}}
+    region: dict[str, Any] = {}
     if isinstance(location, SourceLocation):
         region = _region(location)
-        if region:
-            physical["region"] = region
+    elif isinstance(location, ArtifactLocation):
+        region = _byte_region(location, member_view=member_view, container_offset=container_offset)
+        if member_view:
+            uri = _artifact_uri(uri, location)
+    physical: dict[str, Any] = {"artifactLocation": {"uri": uri, "uriBaseId": SRCROOT}}
+    if region:
+        physical["region"] = region
     return physical
+
+
+def _artifact_uri(uri: str, location: ArtifactLocation) -> str:
+    """``model.pt#archive/data.pkl``: a member is the fragment of its file's URI.
+
+    Both parts are percent-encoded, so a ``#`` in a file or member name stays data.
+    """
+    member = quote(location.member or "", safe="/", errors="backslashreplace")
+    return f"{uri}#{member}"
+
+
+def _byte_region(
+    location: ArtifactLocation, *, member_view: bool, container_offset: bool
+) -> dict[str, Any]:
+    """``byteOffset`` within the artifact the URI names (the member, else the file).
+
+    A member's offset counts bytes of the member, so it belongs only to the member's
+    URI; a zip header's offset counts bytes of the archive enclosing the member, which
+    the URI does not name when archives nest: it stays a property only.
+    """
+    if location.offset is None or (location.member and (container_offset or not member_view)):
+        return {}
+    return {"byteOffset": location.offset}
 
 
 def _region(location: SourceLocation) -> dict[str, Any]:
@@ -163,8 +201,10 @@ def _location_properties(location: Location, has_physical: bool) -> dict[str, An
     return properties
 
 
-def _location(location: Location, root: str) -> dict[str, Any]:
-    physical = _physical(location, root)
+def _location(
+    location: Location, root: str, *, member_view: bool = False, container_offset: bool = False
+) -> dict[str, Any]:
+    physical = _physical(location, root, member_view=member_view, container_offset=container_offset)
     result: dict[str, Any] = {}
     if physical is not None:
         result["physicalLocation"] = physical
@@ -230,6 +270,14 @@ def _result(item: Item, index: dict[str, int], verdict: Verdict) -> dict[str, An
         result["properties"]["mlgate/evidence"] = finding.evidence
     if finding.fingerprint:
         result["partialFingerprints"] = {FINGERPRINT_KEY: finding.fingerprint}
+    if isinstance(finding.location, ArtifactLocation) and finding.location.member:
+        container_offset = (_OFFSET_BASE, "container") in finding.properties
+        member = _location(
+            finding.location, verdict.root, member_view=True, container_offset=container_offset
+        )
+        member["id"] = 1
+        member["message"] = {"text": f"archive member {finding.location.member}"}
+        result["relatedLocations"] = [member]
     if finding.flow:
         result["codeFlows"] = [_code_flow(finding.flow, verdict.root)]
     suppression = _suppression(item.judged)

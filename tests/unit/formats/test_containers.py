@@ -148,3 +148,16 @@ def test_npy_header_that_is_not_a_literal_is_an_error() -> None:
 )
 def test_sniff_by_content(data: bytes, fmt: Format) -> None:
     assert sniff(data) is fmt
+
+
+@pytest.mark.parametrize("zip64", [False, True])
+def test_bytes_after_the_end_record_are_trailing_data(zip64: bool) -> None:
+    archive = zb.make_zip([zb.Member(name="m", data=b"abc")], zip64=zip64)
+    honest = read_zip(Span.of(archive))
+    assert (honest.issues, honest.end) == ((), len(archive))
+    listing = read_zip(Span.of(archive + b"appended"))
+    assert [(i.kind, i.offset, i.member) for i in listing.issues] == [
+        ("trailing-data", len(archive), None)
+    ]
+    assert listing.end == len(archive)
+    assert [e.name for e in listing.entries] == ["m"]

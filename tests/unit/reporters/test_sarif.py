@@ -14,7 +14,7 @@ from builders.verdicts import (
     source,
     verdicts,
 )
-from mlgate.core.finding import Severity
+from mlgate.core.finding import ArtifactLocation, Severity
 from mlgate.core.verdict import Disposition, JudgedFinding, Verdict
 from mlgate.reporters.sarif import SarifReporter
 
@@ -135,11 +135,13 @@ def test_waived_and_baselined_results_are_suppressed() -> None:
     assert _result(run, "PY004")["level"] == "warning"
 
 
-def test_artifact_member_and_offset_are_logical_and_properties() -> None:
+def test_artifact_member_is_a_related_location_with_the_uri_fragment_and_byte_offset() -> None:
     run = _log(realistic_verdict())["runs"][1]
-    location = _result(run, "ART001")["locations"][0]
+    result = _result(run, "ART001")
+    location = result["locations"][0]
+    # Code scanning links a result to a repository file: the primary location is the file.
     assert location["physicalLocation"] == {
-        "artifactLocation": {"uri": "models/model.pkl", "uriBaseId": "%SRCROOT%"}
+        "artifactLocation": {"uri": "models/model.pkl", "uriBaseId": "%SRCROOT%"},
     }
     assert location["logicalLocations"] == [
         {
@@ -149,9 +151,56 @@ def test_artifact_member_and_offset_are_logical_and_properties() -> None:
         }
     ]
     assert location["properties"] == {"mlgate/offset": 120}
+    (member,) = result["relatedLocations"]
+    assert member["id"] == 1
+    assert member["message"] == {"text": "archive member archive/data.pkl"}
+    assert member["physicalLocation"] == {
+        "artifactLocation": {"uri": "models/model.pkl#archive/data.pkl", "uriBaseId": "%SRCROOT%"},
+        "region": {"byteOffset": 120},
+    }
     dataset = _result(run, "DS001")["locations"][0]
     assert dataset["physicalLocation"]["artifactLocation"]["uri"] == "data/churn.parquet"
     assert dataset["logicalLocations"][0]["fullyQualifiedName"] == "dataset:churn-2024"
+
+
+def _with_art001(location: ArtifactLocation, properties: tuple[tuple[str, str], ...]) -> Json:
+    """The ART001 result after giving the finding ``location`` and ``properties``."""
+    verdict = realistic_verdict()
+    gates = []
+    for gate in verdict.gates:
+        checks = []
+        for check in gate.checks:
+            judged = tuple(
+                replace(j, finding=replace(j.finding, location=location, properties=properties))
+                if j.finding.rule_id == "ART001"
+                else j
+                for j in check.findings
+            )
+            checks.append(replace(check, findings=judged))
+        gates.append(replace(gate, checks=tuple(checks)))
+    run = _log(replace(verdict, gates=tuple(gates)))["runs"][1]
+    result_json: Json = _result(run, "ART001")
+    return result_json
+
+
+def test_artifact_offsets_go_where_they_count_bytes() -> None:
+    whole_file = _with_art001(ArtifactLocation(path="m/a#b.pkl", offset=7), ())
+    physical = whole_file["locations"][0]["physicalLocation"]
+    assert physical["artifactLocation"]["uri"] == "m/a%23b.pkl"
+    assert physical["region"] == {"byteOffset": 7}
+    assert "relatedLocations" not in whole_file
+    odd_member = _with_art001(ArtifactLocation(path="m.pt", member="a/#1 x", offset=0), ())
+    assert "region" not in odd_member["locations"][0]["physicalLocation"]
+    member = odd_member["relatedLocations"][0]["physicalLocation"]
+    assert member["artifactLocation"]["uri"] == "m.pt#a/%231%20x"
+    assert member["region"] == {"byteOffset": 0}
+    # A zip header's offset counts bytes of the enclosing archive, not of the member.
+    header = ArtifactLocation(path="m.pt", member="inner.zip/x.pkl", offset=4096)
+    in_container = _with_art001(header, (("offset_base", "container"),))
+    assert "region" not in in_container["relatedLocations"][0]["physicalLocation"]
+    assert in_container["locations"][0]["properties"] == {"mlgate/offset": 4096}
+    no_offset = _with_art001(ArtifactLocation(path="m.pt", member="x.pkl"), ())
+    assert "region" not in no_offset["relatedLocations"][0]["physicalLocation"]
 
 
 def test_check_errors_and_skipped_inputs_are_notifications() -> None:

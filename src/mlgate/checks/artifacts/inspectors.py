@@ -26,7 +26,12 @@ from mlgate.checks.artifacts.rules import (
 from mlgate.formats.gguf import GgufError, read_gguf
 from mlgate.formats.hdf5 import Hdf5Error, read_root_attributes
 from mlgate.formats.jinja_reach import find_reaches
-from mlgate.formats.keras import KERAS_WEIGHTS, KerasError, read_keras_config
+from mlgate.formats.keras import (
+    KERAS_WEIGHTS,
+    MAX_CONFIG_BYTES,
+    KerasError,
+    read_keras_config,
+)
 from mlgate.formats.onnx import OnnxError, OnnxModel, read_onnx
 from mlgate.formats.safetensors import SafetensorsError, read_safetensors_header
 from mlgate.formats.saved_model import (
@@ -75,6 +80,10 @@ def inspect_safetensors(scan: FileScan, span: Span, member: str | None) -> None:
 
 def inspect_keras_config(scan: FileScan, span: Span, member: str) -> None:
     """ART060 for Lambda layers, ART061 for objects outside the Keras namespaces."""
+    if span.size > MAX_CONFIG_BYTES:
+        # Checked before copying: a stored member of a huge file is a view, not a copy.
+        _unreadable(scan, member, f"config.json of {span.size} bytes exceeds {MAX_CONFIG_BYTES}")
+        return
     _judge_keras_json(scan, span.tobytes(), member, "config")
 
 

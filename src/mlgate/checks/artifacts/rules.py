@@ -61,7 +61,10 @@ TRAILING_DATA = Rule(
     id="ART011",
     slug="trailing-data",
     severity=Severity.MEDIUM,
-    summary="Bytes follow the last complete pickle; loaders and scanners may disagree on them.",
+    summary=(
+        "Bytes follow the last complete pickle or a zip's end record; loaders and scanners "
+        "may disagree on them."
+    ),
     remediation="Honest writers do not append data. " + _SAVE_SAFELY,
 )
 FORMAT_MISMATCH = Rule(

@@ -6,7 +6,7 @@ Names never decide what is scanned; they only say what a file is *expected* to b
 
 from __future__ import annotations
 
-import mmap
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
@@ -16,6 +16,7 @@ from mlgate.checks.artifacts.findings import NO_DETAIL, Detail, FileScan
 from mlgate.checks.artifacts.rules import (
     FORMAT_MISMATCH,
     RESOURCE_LIMIT,
+    TRAILING_DATA,
     UNREADABLE,
     ZIP_INCONSISTENT,
 )
@@ -41,6 +42,7 @@ from mlgate.formats.sniff import (
     sniff,
 )
 from mlgate.formats.span import Span
+from mlgate.formats.window import open_blob
 from mlgate.formats.zipread import ZipEntry, read_zip
 
 PICKLE_SUFFIXES = frozenset(
@@ -84,12 +86,14 @@ def scan_path(scan: FileScan, path: Path) -> bool:
     with path.open("rb") as handle:
         if path.stat().st_size == 0:
             return suffix in EXPECTED
-        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
-            span = Span(mapped, 0, len(mapped))
+        # Never a map of a whole large file: the worker's address space is limited
+        # (``memory_mb``) and a checkpoint may be many times larger.
+        with open_blob(handle.fileno(), os.fstat(handle.fileno()).st_size) as blob:
+            span = Span(blob, 0, len(blob))
             if path.name in _BY_NAME:
                 _BY_NAME[path.name](scan, span, None)
                 return True
-            found = sniff(mapped)
+            found = sniff(blob)
             if found is Format.UNKNOWN and suffix not in EXPECTED:
                 return False
             _check_extension(scan, suffix, found)
@@ -205,6 +209,8 @@ def _is_strict(name: str, data: Span) -> bool:
 def _visit_zip(scan: FileScan, span: Span, member: str | None, depth: int) -> None:
     listing = read_zip(span, max_entries=scan.settings.container_limits.max_members)
     for issue in listing.issues:
+        if issue.kind == "trailing-data":
+            continue
         scan.add(
             ZIP_INCONSISTENT,
             member=_join(member, issue.member) if issue.member else member,
@@ -230,6 +236,29 @@ def _visit_zip(scan: FileScan, span: Span, member: str | None, depth: int) -> No
             for root in tensor_roots
         )
         _visit_entry(scan, span, entry, _join(member, entry.name), depth, is_tensor=is_tensor)
+    if listing.end is not None and listing.end < span.size:
+        _visit_zip_trailer(scan, span, listing.end, member, depth)
+
+
+def _visit_zip_trailer(
+    scan: FileScan, span: Span, end: int, member: str | None, depth: int
+) -> None:
+    """Bytes after a zip's end record: reported, then sniffed and scanned like any blob.
+
+    They are not malicious as such, but no honest writer adds them, and a reader that
+    looks for its own magic from the end of the file may take them for its data.
+    """
+    trailer = Span(span.blob, span.start + end, span.end)
+    scan.add(
+        TRAILING_DATA,
+        member=member,
+        offset=end,
+        message=f"{trailer.size} bytes follow the zip's end-of-central-directory record",
+        subject="zip-trailing",
+    )
+    label = _join(member, "<trailing>")
+    strict = looks_like_pickle(trailer.head(HEAD_SIZE), complete=trailer.size <= HEAD_SIZE)
+    _visit_guarded(scan, trailer, label, depth + 1, strict=strict)
 
 
 def _torchscript_roots(entries: tuple[ZipEntry, ...]) -> list[str]:

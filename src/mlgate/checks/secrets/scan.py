@@ -5,8 +5,9 @@ Terraform, whose variable defaults are also matched under the variable's name) a
 matched as text unless their head holds NUL bytes (then they are
 binaries with a misleading name); everything else is sniffed: artifacts and other
 binaries give their strings through :mod:`mlgate.formats.strings`, plain text that is
-not named as such is matched as text. Large files are memory-mapped, so a file is read
-once, by the kernel, straight into the decoder.
+not named as such is matched as text. Files up to the text limit are memory-mapped, so
+a file is read once, by the kernel, straight into the decoder; larger ones are only
+read as artifacts, never mapped whole when large (:func:`mlgate.formats.window.open_blob`).
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ from mlgate.checks.secrets.readers.notebook import NotebookError, notebook_hits
 from mlgate.checks.secrets.readers.terraform import TERRAFORM_SUFFIXES, terraform_hits
 from mlgate.checks.secrets.readers.text import decode_text, text_hits
 from mlgate.credentials.matcher import Matcher
+from mlgate.formats.pickle_machine import Blob
 from mlgate.formats.sniff import Format, sniff
 from mlgate.formats.span import Span
+from mlgate.formats.window import open_blob
 
 TEXT_SUFFIXES = frozenset(
     {".py", ".pyi", ".env", ".yaml", ".yml", ".json", ".toml", ".ini", ".cfg", ".conf", ".txt",
@@ -67,10 +70,16 @@ def scan_file(
         if size == 0:
             return FileScan()
         with path.open("rb") as handle:
-            if size < _MMAP_FROM or os.fstat(handle.fileno()).st_size == 0:
+            size = os.fstat(handle.fileno()).st_size if size >= _MMAP_FROM else size
+            if size < _MMAP_FROM:
                 return _route(path, handle.read(), display, matcher, max_text_bytes)
-            with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
-                return _route(path, mapped, display, matcher, max_text_bytes)
+            if size <= max_text_bytes:
+                with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+                    return _route(path, mapped, display, matcher, max_text_bytes)
+            # Too large to be decoded as text, so only read as an artifact, never through
+            # a map of a whole large file: a map counts against ``memory_mb``.
+            with open_blob(handle.fileno(), size) as blob:
+                return _artifact(blob, display, matcher)
     except OSError as error:
         return FileScan(problems=(f"{display}: cannot read: {error.strerror or error}",))
 
@@ -100,6 +109,10 @@ def _route(
         return FileScan(tuple(hits))
     if fits and not is_binary_head and sniff(data) is Format.UNKNOWN:
         return FileScan(tuple(text_hits(decode_text(data), display, matcher)))
+    return _artifact(data, display, matcher)
+
+
+def _artifact(data: Blob, display: str, matcher: Matcher) -> FileScan:
     scan = artifact_hits(Span(data, 0, len(data)), display, matcher)
     return FileScan(scan.hits, scan.problems)
 

@@ -6,7 +6,9 @@ from datetime import date
 from pathlib import Path
 
 from builders import archives as zb
+from builders import benign_pickles as bp
 from builders import model_formats as mf
+from builders import pickles as pk
 from corpus.artifacts import keras_h5 as kh
 from corpus.artifacts import tf_graphs as tg
 from mlgate.checks.artifacts import ArtifactsCheck, ArtifactsConfig
@@ -219,3 +221,23 @@ def test_keras_saved_model_metadata_revives_lambda_layers(tmp_path: Path) -> Non
         "Keras Lambda layer at $: its bytecode runs when loaded",
     ]
     assert (result.errors, result.inputs) == ((), 2)
+
+
+def test_bytes_after_a_zip_end_record_are_trailing_data_and_scanned(tmp_path: Path) -> None:
+    checkpoint = zb.torch_zip(bp.torch_state_dict(), storages=2)
+    (tmp_path / "padded.pt").write_bytes(checkpoint + bytes(16))
+    payload = pk.call_global("os", "system", "true")
+    (tmp_path / "appended.pt").write_bytes(checkpoint + payload)
+    (tmp_path / "clean.pt").write_bytes(checkpoint)
+    result = _run(tmp_path)
+    assert sorted(_summary(result)) == [
+        ("ART002", "appended.pt", "<trailing>", 2),
+        ("ART011", "appended.pt", None, len(checkpoint)),
+        ("ART011", "padded.pt", None, len(checkpoint)),
+    ]
+    trailing = [f for f in result.findings if f.rule_id == "ART011"]
+    assert {f.message for f in trailing} == {
+        "16 bytes follow the zip's end-of-central-directory record",
+        f"{len(payload)} bytes follow the zip's end-of-central-directory record",
+    }
+    assert result.errors == ()
