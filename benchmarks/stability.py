@@ -13,6 +13,10 @@ skl2onnx models (candidate and champion), every perturbation including unseen ca
 one monotone sweep, one invariance, latency and peak memory (two child processes); the
 perturbed rows are capped by ``max_rows`` (20,000 by default), so this cost does not grow
 with the holdout. Medians of three runs; results are never committed.
+
+``--identical N`` runs the latency gate alone N times on a byte-for-byte copy of the
+champion (default settings: p99, ratio 1.2) and prints how often it blocked and the median
+seconds of the serving part: identical models must never block.
 """
 
 from __future__ import annotations
@@ -106,12 +110,48 @@ def _serving(root: Path, rows: int) -> tuple[Callable[[], object], float]:
     return (lambda: ModelCheck().run(context, config)), base
 
 
+def _identical(runs: int) -> tuple[int, float, float]:
+    import shutil
+
+    from builders.check_results import blocking
+    from builders.churn import FEATURES, feature_table, onnx_linear
+    from builders.served_models import run_serving
+
+    blocks, times, lows = 0, [], []
+    table = feature_table(2000, seed=1)
+    settings: dict[str, Any] = {"champion_model": "champion.onnx", "features": list(FEATURES)}
+    settings |= {"robustness": None, "measure_memory": False}
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        onnx_linear(root / "champion.onnx", [1.0, 1.0, 1.0])
+        shutil.copy(root / "champion.onnx", root / "candidate.onnx")
+        for _ in range(runs):
+            start = time.perf_counter()
+            result = run_serving(root, table, candidate_model="candidate.onnx", **settings)
+            times.append(time.perf_counter() - start)
+            if result.errors:
+                raise SystemExit(f"latency benchmark failed: {result.errors}")
+            blocks += any(name.startswith("serving.latency") for name in blocking(result))
+            lows += [
+                m.ci.low for m in result.metrics if m.threshold and m.ci and "latency" in m.name
+            ]
+    return blocks, statistics.median(times), max(lows, default=float("nan"))
+
+
 def main() -> None:
     """Print seconds per size: check without and with stability, and the plain reference."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--serving", action="store_true", help="also time the serving part")
+    parser.add_argument("--identical", type=int, default=0, help="latency runs, identical models")
     args = parser.parse_args()
+    if args.identical:
+        blocks, seconds, low = _identical(args.identical)
+        print(
+            f"identical models blocked {blocks}/{args.identical} runs; median {seconds:.2f}s per "
+            f"run; largest interval low end {low:.2f}x"
+        )
+        return
     from builders.churn import churn_table, write_parquet
 
     print(f"{'rows':>10} {'model':>8} {'+stab':>8} {'section':>8} {'numpy/scipy/sklearn':>20}")

@@ -258,12 +258,32 @@ class Serving(_Strict):
     )
     latency_percentile: Literal["p50", "p95", "p99"] = "p99"
     max_latency_ratio: float | None = Field(
-        default=1.2, gt=0, description="Largest tolerated candidate/champion latency ratio."
+        default=1.2,
+        gt=0,
+        description="Largest tolerated candidate/champion latency ratio; blocks only when "
+        "the ratio's whole confidence interval (block bootstrap) lies above it.",
     )
     batch_rows: int = Field(default=256, ge=2, description="The typical batch size measured.")
-    calls: int = Field(default=50, ge=5, description="Timed calls per repetition.")
+    calls: int = Field(
+        default=50,
+        ge=5,
+        description="Timed call pairs (candidate and champion interleaved) per repetition; "
+        "raised when the ratio is gated so that 10 calls lie beyond the percentile "
+        "(p50: 20 in all, p95: 200, p99: 1,000).",
+    )
     warmup: int = Field(default=5, ge=0, description="Untimed calls before each repetition.")
-    repetitions: int = Field(default=5, ge=1, description="Repetitions; medians are compared.")
+    repetitions: int = Field(
+        default=5,
+        ge=1,
+        description="Rounds of timed calls, each after its warm-up; all their calls are pooled.",
+    )
+    max_latency_seconds: float = Field(
+        default=120.0,
+        gt=0,
+        description="Time budget of one latency measurement (per batch size); when the calls "
+        "the gated percentile needs would take longer, the check errors rather than guess "
+        "(gate p50 or p95, or raise the budget).",
+    )
     trusted_types: list[str] = Field(
         default_factory=list,
         description="Types a `.skops` model may contain beyond the built-in allowlist (fully "
@@ -313,6 +333,35 @@ class Stability(_Strict):
         default=None,
         description="Training value ranges (from `reference` or `reference_profile`) vs the "
         "holdout's numeric features.",
+    )
+
+
+class Scoring(_Strict):
+    """Models that score the holdout when it carries no score columns (safe formats only).
+
+    Each model is ONNX (``.onnx``, run by onnxruntime) or scikit-learn in the skops format
+    (``.skops``, loaded with an explicit type allowlist); pickles are never loaded. Its
+    positive-class probabilities become the ``columns.candidate`` (``columns.champion``)
+    column, computed batch by batch, so the holdout must not already hold that column.
+    """
+
+    candidate_model: str | None = Field(
+        default=None, description="Model producing the candidate's scores (relative path)."
+    )
+    champion_model: str | None = Field(
+        default=None, description="Model producing the champion's scores (relative path)."
+    )
+    features: list[str] = Field(
+        default_factory=list,
+        description="Holdout columns stacked, in order, into a model with one 2-D input; "
+        "empty when each model input is named after its column.",
+    )
+    output: str | None = Field(
+        default=None, description="Output holding the probabilities (default: the float one)."
+    )
+    trusted_types: list[str] = Field(
+        default_factory=list,
+        description="Types a `.skops` model may contain beyond the built-in allowlist.",
     )
 
 
@@ -389,6 +438,20 @@ class ModelConfig(CheckConfig):
     stability: Stability | None = Field(
         default=None, description="Decision stability, calibration, robustness and serving."
     )
+    scoring: Scoring | None = Field(
+        default=None,
+        description="ONNX or skops models computing the score columns from the holdout.",
+    )
+
+    @model_validator(mode="after")
+    def _scoring_fits(self) -> ModelConfig:
+        if self.scoring is None:
+            return self
+        if self.task == "regression":
+            raise ValueError("`scoring` loads classifiers (positive-class probabilities)")
+        if self.scoring.champion_model is not None and self.columns.champion is None:
+            raise ValueError("`scoring.champion_model` needs `columns.champion` to name its scores")
+        return self
 
     @model_validator(mode="after")
     def _one_reference(self) -> ModelConfig:
@@ -424,5 +487,11 @@ class ModelConfig(CheckConfig):
         # limit the gate silently ignored would pass what it was asked to stop.
         rule = self.performance.get(PerformanceMetric.AVERAGE_PRECISION)
         if rule is not None and (rule.max_drop is not None or rule.max_relative_drop is not None):
-            raise ValueError("average_precision supports only `minimum` (no paired interval yet)")
+            raise ValueError(
+                "average_precision supports only `minimum`: a drop limit vs the champion "
+                "needs a paired interval, and mlgate has none for average precision (a "
+                "paired bootstrap of AP needs each row's pair of scores, which the "
+                "streaming statistics do not keep); bound the drop with roc_auc's "
+                "`max_drop`, or set an absolute `minimum` for average_precision"
+            )
         return self

@@ -23,6 +23,8 @@ from mlgate.checks.model.fairness_rules import (
     disparity_metric,
     group_metrics,
     shortfalls,
+    too_few_groups,
+    unjudged_message,
 )
 from mlgate.checks.model.figures import (
     drift_figure,
@@ -35,6 +37,7 @@ from mlgate.checks.model.findings import dataset_finding
 from mlgate.checks.model.performance import performance_metrics
 from mlgate.checks.model.profile import read_profile
 from mlgate.checks.model.reader import ModelInputError
+from mlgate.checks.model.scoring import scored_holdout
 from mlgate.checks.model.stability.results import StabilityResults
 from mlgate.checks.model.stability.run import stability_results
 from mlgate.checks.model.stats.fairness import GroupRate
@@ -60,6 +63,9 @@ def fairness_results(
     )
     for grouping, groups in stats.groups.items():
         column = " x ".join(grouping)
+        reason = too_few_groups(groups) if config.fairness else None
+        if reason is not None:
+            raise ModelInputError(reason)
         for short in shortfalls(groups, rates, config.min_group_size):
             message = (
                 f"group {short.group} has {short.trials:,} rows for its "
@@ -74,6 +80,14 @@ def fairness_results(
             found = disparity_metric(metric, groups, config)
             if found is not None:
                 metrics.append(found)
+            else:
+                # Never silent: an undecided disparity is an insufficient-data warning.
+                message = unjudged_message(metric, groups, config)
+                findings.append(
+                    dataset_finding(
+                        config.dataset_id, INSUFFICIENT_DATA, column, metric.value, message
+                    )
+                )
         metrics.extend(group_metrics(groups, config))
     return metrics, findings
 
@@ -165,7 +179,16 @@ def drift_results(
 
 
 def evaluate(ctx: CheckContext, config: ModelConfig, paths: Sequence[Path]) -> CheckResult:
-    """The check's result on the given holdout files."""
+    """The check's result on the given holdout files, scored first by ``scoring`` models."""
+    try:
+        with scored_holdout(ctx, config, paths) as scored:
+            return evaluate_scored(ctx, config, scored)
+    except ModelInputError as error:
+        return CheckResult(errors=(str(error),), inputs=len(paths))
+
+
+def evaluate_scored(ctx: CheckContext, config: ModelConfig, paths: Sequence[Path]) -> CheckResult:
+    """The check's result on holdout files that hold every score column."""
     plan = Plan.from_config(config)
     try:
         stats = read_holdout(paths, plan)

@@ -180,6 +180,35 @@ def _ratio_metric(
     )
 
 
+def too_few_groups(groups: GroupCounts) -> str | None:
+    """Why no disparity can exist over ``groups`` (fewer than two groups at all), or None.
+
+    An all-null or single-valued attribute leaves one group: a configured fairness check
+    over it cannot be computed, and passing it would hide exactly the bias it looks for.
+    """
+    if len(groups.keys) >= 2:
+        return None
+    found = ", ".join(groups.label(k) for k in groups.keys) or "none"
+    return (
+        f"fairness over {' x '.join(groups.attributes)} cannot be judged: the holdout has "
+        f"{len(groups.keys)} group(s) ({found}) and a disparity needs at least two; check "
+        "that the sensitive column is filled"
+    )
+
+
+def unjudged_message(metric: FairnessMetric, groups: GroupCounts, config: ModelConfig) -> str:
+    """Why ``metric`` was not decided: fewer than two groups with enough data per rate."""
+    counts = ", ".join(
+        f"{int(eligible(groups, r, config.min_group_size).sum())} for its {RATE_WORDS[r].lower()}"
+        for r in RATES[metric]
+    )
+    return (
+        f"{metric.value} over {' x '.join(groups.attributes)} not judged: groups with at "
+        f"least min_group_size {config.min_group_size} rows: {counts} (two needed); "
+        "insufficient data, the disparity is unknown"
+    )
+
+
 def disparity_metric(
     metric: FairnessMetric, groups: GroupCounts, config: ModelConfig
 ) -> Metric | None:

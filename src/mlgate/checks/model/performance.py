@@ -201,11 +201,42 @@ def change_sentence(
     return text + f"; smallest detectable change {_amount(metric, detectable)}"
 
 
+def champion_metric(metric: PerformanceMetric, value: float, rows: int) -> Metric:
+    """``model.<metric>.champion``: the champion's value, context with no threshold."""
+    return Metric(
+        name=f"model.{metric.value}.champion",
+        value=value,
+        n=rows,
+        description=f"{LABELS[metric]} of the champion is {value:.4f} on {rows:,} rows",
+    )
+
+
+def context_metrics(metric: PerformanceMetric, found: Change, rows: int) -> list[Metric]:
+    """The champion's value and the smallest detectable change, as numbers for JSON."""
+    detectable = minimum_detectable(found.standard_error, found.interval.level)
+    return [
+        champion_metric(metric, found.champion, rows),
+        Metric(
+            name=f"model.{metric.value}.detectable_change",
+            value=detectable,
+            n=rows,
+            description=(
+                f"Smallest change of {LABELS[metric]} this holdout detects with 80% power "
+                f"({found.method}): {_amount(metric, detectable)}"
+            ),
+        ),
+    ]
+
+
 def change_metric(
-    metric: PerformanceMetric, rule: PerformanceRule, stats: HoldoutStats, config: ModelConfig
+    metric: PerformanceMetric,
+    rule: PerformanceRule,
+    stats: HoldoutStats,
+    config: ModelConfig,
+    found: Change | None = None,
 ) -> Metric:
     """``model.<metric>.change``: blocks on a significant change beyond the tolerance."""
-    found = change(metric, stats, config)
+    found = change(metric, stats, config) if found is None else found
     limit = tolerance(rule, found.champion)
     worse_is_up = metric in LOWER_IS_BETTER
     threshold = None if limit is None else (limit if worse_is_up else -limit)
@@ -248,9 +279,14 @@ def performance_metrics(stats: HoldoutStats, config: ModelConfig) -> list[Metric
     metrics: list[Metric] = []
     for metric, rule in config.performance.items():
         metrics.append(value_metric(metric, rule, stats, config))
-        if (
-            config.columns.champion is not None
-            and metric is not PerformanceMetric.AVERAGE_PRECISION
-        ):
-            metrics.append(change_metric(metric, rule, stats, config))
+        if config.columns.champion is None:
+            continue
+        if metric is PerformanceMetric.AVERAGE_PRECISION:
+            # No paired interval for AP (see config): the champion's value is still context.
+            champion = point_value(metric, stats.tables[1], config)
+            metrics.append(champion_metric(metric, champion, stats.rows))
+            continue
+        found = change(metric, stats, config)
+        metrics.append(change_metric(metric, rule, stats, config, found))
+        metrics.extend(context_metrics(metric, found, stats.rows))
     return metrics

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import numpy.typing as npt
 import pytest
@@ -9,6 +11,8 @@ from fairlearn import metrics as flm
 from scipy import spatial, stats
 from sklearn import calibration, metrics
 
+from mlgate.checks.model.config import ModelConfig
+from mlgate.checks.model.fairness_rules import group_metrics
 from mlgate.checks.model.stats import classification as cls
 from mlgate.checks.model.stats import drift, fairness
 from mlgate.checks.model.stats.groups import GroupCounts
@@ -133,12 +137,39 @@ def test_fairness_equals_fairlearn(seed: int) -> None:
             "selection_rate": flm.selection_rate,
             "true_positive_rate": flm.true_positive_rate,
             "false_positive_rate": flm.false_positive_rate,
+            # Fairlearn has no precision of its own: MetricFrame takes scikit-learn's.
+            "precision": partial(metrics.precision_score, zero_division=0),
         },
         **kwargs,
     )
-    for rate in ("selection_rate", "true_positive_rate", "false_positive_rate"):
+    for rate in ("selection_rate", "true_positive_rate", "false_positive_rate", "precision"):
         ours = fairness.group_rates(counts, fairness.GroupRate(rate))
         assert np.abs(ours - frame.by_group[rate].to_numpy()).max() < TOL
+
+
+@pytest.mark.parametrize("seed", [5, 9])
+def test_reported_group_precision_equals_metricframe(seed: int) -> None:
+    data, sex, band = grouped(seed, 4000)
+    scores, labels = data
+    frame = flm.MetricFrame(
+        metrics={"precision": partial(metrics.precision_score, zero_division=0)},
+        y_true=labels,
+        y_pred=(scores >= 0.5).astype(int),
+        sensitive_features={"sex": sex, "band": band},
+    )
+    config = ModelConfig(columns={"label": "y", "candidate": "s"})
+    reported = {
+        m.name: m.value
+        for m in group_metrics(group_counts(sex, band, data), config)
+        if m.name.startswith("fairness.precision[")
+    }
+    expected = {
+        f"fairness.precision[sex={a}, band={b}]": float(v)
+        for (a, b), v in frame.by_group["precision"].items()
+    }
+    assert reported.keys() == expected.keys()
+    for name, value in expected.items():
+        assert abs(reported[name] - value) < TOL
 
 
 def test_group_keys_name_values_not_codes() -> None:

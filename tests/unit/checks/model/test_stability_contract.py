@@ -12,6 +12,8 @@ import pytest
 
 from builders.churn import FEATURES, feature_table, onnx_logistic, write_parquet
 from builders.served_models import mixed_table, mlmodel, onnx_with_category
+from mlgate.api import RunOptions
+from mlgate.api import run as run_policy
 from mlgate.checks.model import ModelCheck, ModelConfig
 from mlgate.checks.model.engine import SketchColumns
 from mlgate.checks.model.profile import build_profile, profile_to_json
@@ -160,6 +162,40 @@ def test_out_of_range_shares_equal_numpy_against_the_training_profile(tmp_path: 
 def test_ranges_without_a_reference_are_skipped_with_a_reason(tmp_path: Path) -> None:
     result = run(tmp_path, feature_table(300, seed=1), ranges={})
     assert result.errors == ()
-    assert "value ranges not checked: no `reference` or `reference_profile` configured" in [
-        s.reason for s in result.skipped
-    ]
+    assert (
+        "value ranges not checked: no `reference`, `reference_profile` or `reference_table` "
+        "configured" in [s.reason for s in result.skipped]
+    )
+
+
+RANGE_POLICY = """version: 1
+gates:
+  pre-deploy:
+    checks:
+      model:
+        paths: [data]
+        reference_table: train
+        columns: {label: churn, candidate: candidate_score, numeric_features: [x1, x2, x3]}
+        stability: {decisions: null, calibration: null, ranges: {}}
+"""
+
+
+def test_an_in_memory_reference_table_gives_the_training_ranges(tmp_path: Path) -> None:
+    training = feature_table(3000, seed=5)
+    holdout = feature_table(2000, seed=6)
+    holdout = holdout.set_column(0, "x1", pa.array(np.asarray(holdout.column("x1")) * 2.0))
+    write_parquet(holdout, tmp_path / "data" / "holdout.parquet")
+    (tmp_path / "mlgate.yaml").write_text(RANGE_POLICY, encoding="utf-8")
+    options = RunOptions(jobs=1, tables={"train": training.to_pandas()})
+    verdict = run_policy(tmp_path / "mlgate.yaml", "pre-deploy", options)
+    ((model,),) = [g.checks for g in verdict.gates]
+    assert model.errors == ()
+    shares = {m.metric.name: m.metric for m in model.metrics}
+    for name in FEATURES:
+        seen = np.asarray(training.column(name).to_numpy())
+        now = np.asarray(holdout.column(name).to_numpy())
+        expected = np.mean((now < seen.min()) | (now > seen.max()))
+        found = shares[f"serving.out_of_range_share[{name}]"]
+        assert found.value == pytest.approx(expected, abs=0)
+    failed = [m.metric.name for m in model.failed_metrics() if m.metric.name.startswith("serving")]
+    assert failed == ["serving.out_of_range_share[x1]"]  # drift also blocks on x1, rightly

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,9 +15,21 @@ from builders.churn import FEATURES, feature_table, onnx_linear, onnx_logistic, 
 from builders.served_models import SERVING_COLUMNS, run_serving
 from mlgate.checks.model import ModelConfig
 from mlgate.checks.model.config import Serving
-from mlgate.checks.model.stability.latency import PERCENTILES, latency_metrics, measure
+from mlgate.checks.model.reader import ModelInputError
+from mlgate.checks.model.stability.latency import (
+    PERCENTILES,
+    block_indices,
+    calls_needed,
+    latency_metric,
+    latency_metrics,
+    measure,
+    measure_confirmed,
+    timed_pairs,
+)
 from mlgate.checks.model.stability.onnx_model import OnnxModel, positive_scores
 from mlgate.core.check import CheckResult
+
+COLUMNS = {"label": "churn", "candidate": "candidate_score"}
 
 
 def run(root: Path, **serving: Any) -> CheckResult:
@@ -120,38 +133,169 @@ def test_an_artificially_slow_model_blocks_on_latency_ratio(tmp_path: Path) -> N
 
 
 class FakeClock:
-    """Time that moves only when a fake model call says so."""
+    """Time that moves only when a fake model call says so; it logs which model ran."""
 
     def __init__(self) -> None:
         self.now = 0.0
+        self.log: list[str] = []
 
     def __call__(self) -> float:
         return self.now
 
-    def model(self, durations: list[float]) -> Callable[[], object]:
-        calls = iter(durations * 100)
+    def model(self, name: str, durations: list[float]) -> Callable[[], object]:
+        calls = iter(durations)
 
         def call() -> object:
+            self.log.append(name)
             self.now += next(calls)
             return None
 
         return call
 
 
-def test_latency_ratios_are_medians_of_numpy_percentiles_with_warmup_excluded() -> None:
+def test_calls_are_interleaved_and_ratios_are_numpy_percentiles_with_warmup_excluded() -> None:
     clock = FakeClock()
-    rules = Serving(candidate_model="c.onnx", calls=10, warmup=2, repetitions=3)
-    candidate = [float(d) for d in range(1, 13)]  # 12 per repetition: 2 warm-up, 10 timed
-    found = measure((clock.model(candidate), clock.model([2.0] * 12)), 1, rules, clock)
-    expected = np.percentile(np.arange(3, 13, dtype=np.float64), list(PERCENTILES.values()))
+    rules = Serving(
+        candidate_model="c.onnx",
+        calls=10,
+        warmup=2,
+        repetitions=3,
+        max_latency_ratio=None,
+        max_latency_seconds=1e9,  # fake seconds: the warm-up calls take 1,000 each
+    )
+    timed = [float(d) for d in range(1, 11)]
+    candidate = clock.model("c", [1000.0, 1000.0, *timed] * 3)  # warm-up calls are slow
+    champion = clock.model("k", [1000.0, 1000.0, *[2.0] * 10] * 3)
+    found = measure(
+        (candidate, champion), 1, rules, clock, ModelConfig(paths=["d"], columns=COLUMNS)
+    )
+    pairs = [("c", "k") if row % 2 == 0 else ("k", "c") for row in range(30)]
+    rounds = [
+        ["c", "k"] * 2 + [c for p in pairs[r * 10 : r * 10 + 10] for c in p] for r in range(3)
+    ]
+    expected_log = [call for calls in rounds for call in calls]
+    assert clock.log == expected_log
+    expected = np.percentile(np.array(timed * 3), list(PERCENTILES.values()))
     assert found.candidate.tolist() == expected.tolist()
     assert found.champion.tolist() == [2.0, 2.0, 2.0]
+    assert found.pairs == 30
     metrics = {m.name: m for m in latency_metrics([found], rules)}
-    p99 = metrics["serving.latency_ratio[p99,batch=1]"]
-    assert (p99.value, p99.threshold) == (expected[2] / 2, 1.2)
-    assert not p99.is_acceptable()
-    assert metrics["serving.latency_ratio[p50,batch=1]"].threshold is None
+    for index, name in enumerate(PERCENTILES):
+        metric = metrics[f"serving.latency_ratio[{name},batch=1]"]
+        assert metric.value == expected[index] / 2
+        assert metric.ci is not None and metric.ci.low <= metric.value <= metric.ci.high
+        assert (metric.threshold, metric.null_value, metric.decide_on) == (None, 1.0, "ci_low")
     assert metrics["serving.throughput_ratio[batch=1]"].value == 2.0 / expected[0]
+
+
+def test_the_interval_gates_a_real_slowdown_and_not_a_matching_spread() -> None:
+    rng = np.random.default_rng(4)
+    rules = Serving(candidate_model="c.onnx", calls=20, warmup=0, latency_percentile="p95")
+    config = ModelConfig(paths=["d"], columns=COLUMNS)
+    assert timed_pairs(rules) == (5, 40)  # 20 x 5 calls raised to 200 for p95
+    base = rng.lognormal(-9.0, 0.5, size=200).tolist()
+    clock = FakeClock()
+    double = measure(
+        (clock.model("c", [2 * d for d in base]), clock.model("k", base)), 1, rules, clock, config
+    )
+    slow = latency_metric(double, "p95", rules)
+    assert slow.ci is not None and slow.ci.low == pytest.approx(2.0)  # every pair is 2x slower
+    assert slow.ci.high == pytest.approx(2.0) and not slow.is_acceptable()
+    clock = FakeClock()
+    twin = rng.permutation(np.array(base)).tolist()  # the same spread, other order
+    same = latency_metric(
+        measure((clock.model("c", twin), clock.model("k", base)), 1, rules, clock, config),
+        "p95",
+        rules,
+    )
+    assert same.ci is not None and same.ci.low < 1.0 < same.ci.high
+    assert same.value == pytest.approx(1.0) and same.is_acceptable()
+
+
+def test_a_block_is_confirmed_by_a_second_measurement() -> None:
+    rules = Serving(candidate_model="c.onnx", calls=20, warmup=0, latency_percentile="p95")
+    config = ModelConfig(paths=["d"], columns=COLUMNS)
+    base = np.random.default_rng(5).lognormal(-9.0, 0.5, size=200).tolist()
+    burst = [2 * d for d in base]
+    clock = FakeClock()  # slow once (a burst of load), then like the champion
+    once = measure_confirmed(
+        (clock.model("c", burst + base), clock.model("k", base + base)), 1, rules, clock, config
+    )
+    passed = latency_metric(once, "p95", rules)
+    assert once.measurements == 2 and passed.is_acceptable()
+    assert passed.value == pytest.approx(1.0)
+    assert passed.description is not None
+    assert "; the milder of 2 measurements; blocks when" in passed.description
+    clock = FakeClock()  # slow both times: a real slowdown
+    twice = measure_confirmed(
+        (clock.model("c", burst + burst), clock.model("k", base + base)), 1, rules, clock, config
+    )
+    assert not latency_metric(twice, "p95", rules).is_acceptable()
+    clock = FakeClock()  # a first measurement that passes is not repeated
+    fine = measure_confirmed(
+        (clock.model("c", base), clock.model("k", base)), 1, rules, clock, config
+    )
+    assert fine.measurements == 1 and len(clock.log) == 400
+
+
+def test_enough_calls_are_derived_for_the_gated_percentile() -> None:
+    assert [calls_needed(p) for p in PERCENTILES] == [20, 200, 1000]
+    assert timed_pairs(Serving(candidate_model="c.onnx")) == (5, 200)  # p99: 1,000 pairs
+    ungated = Serving(candidate_model="c.onnx", max_latency_ratio=None)
+    assert timed_pairs(ungated) == (5, 50)  # nothing gated: the calls as configured
+    many = Serving(candidate_model="c.onnx", calls=300, repetitions=4, latency_percentile="p50")
+    assert timed_pairs(many) == (4, 300)
+
+
+def test_a_measurement_over_its_time_budget_is_an_error_not_a_guess(tmp_path: Path) -> None:
+    rules = Serving(candidate_model="c.onnx", warmup=0, max_latency_seconds=100.0)
+    config = ModelConfig(paths=["d"], columns=COLUMNS)
+    clock = FakeClock()  # 1 s per call: 1,000 pairs of p99 would take 2,000 s
+    with pytest.raises(
+        ModelInputError, match=r"1,000 call pairs per model would take about 2,000 s"
+    ):
+        measure(
+            (clock.model("c", [1.0] * 400), clock.model("k", [1.0] * 400)), 1, rules, clock, config
+        )
+    assert len(clock.log) == 102  # stopped once past 100 s, at the 51st pair
+    rules = Serving(candidate_model="c.onnx", warmup=0, max_latency_seconds=1000.0)
+    clock = FakeClock()
+    with pytest.raises(ModelInputError, match=r"would take about 2,000 s, over .* \(1000 s\)"):
+        measure(
+            (clock.model("c", [1.0] * 400), clock.model("k", [1.0] * 400)), 1, rules, clock, config
+        )
+    assert len(clock.log) == 400  # the first round of 200 pairs showed the rest would not fit
+    onnx_linear(tmp_path / "champion.onnx", [1.0, 1.0, 1.0])
+    settings: dict[str, Any] = {"champion_model": "champion.onnx", "features": list(FEATURES)}
+    settings |= {"robustness": None, "measure_memory": False, "max_latency_seconds": 1e-4}
+    result = run(tmp_path, candidate_model="champion.onnx", **settings)
+    assert len(result.errors) == 1
+    assert result.errors[0].startswith("latency not measured: 1,000 call pairs per model")
+
+
+def test_circular_blocks_are_consecutive_pairs() -> None:
+    rows = 30
+    indices = block_indices(rows, 7, np.random.default_rng(0))
+    assert indices.shape == (7, rows)
+    length = 4  # ceil(30 ** (1/3))
+    for row in indices:
+        for start in range(0, rows, length):
+            block = row[start : start + length]
+            assert ((block - block[0]) % rows).tolist() == list(range(block.size))
+
+
+def test_identical_models_pass_the_default_latency_gate_repeatedly(tmp_path: Path) -> None:
+    onnx_linear(tmp_path / "champion.onnx", [1.0, 1.0, 1.0])
+    shutil.copy(tmp_path / "champion.onnx", tmp_path / "copy.onnx")
+    table = feature_table(500, seed=1)
+    settings: dict[str, Any] = {"champion_model": "champion.onnx", "features": list(FEATURES)}
+    settings |= {"robustness": None, "measure_memory": False}  # latency alone, defaults
+    for _ in range(10):
+        result = run_serving(tmp_path, table, candidate_model="copy.onnx", **settings)
+        assert result.errors == ()
+        assert blocking(result) == []
+        gated = named(result, "serving.latency_ratio[p99,batch=1]")
+        assert (gated.threshold, gated.n) == (1.2, 1000)
 
 
 def test_onnx_serving_runs_inside_the_runners_isolated_process(tmp_path: Path) -> None:

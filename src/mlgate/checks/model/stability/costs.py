@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from mlgate.checks.model.config import Serving
+from mlgate.checks.model.config import ModelConfig, Serving
 from mlgate.checks.model.stability import memory
 from mlgate.checks.model.stability.declared import Bound
-from mlgate.checks.model.stability.latency import Clock, Latency, latency_metrics, measure
+from mlgate.checks.model.stability.latency import (
+    Clock,
+    Latency,
+    latency_metrics,
+    measure_confirmed,
+)
 from mlgate.checks.model.stability.results import StabilityResults
 from mlgate.checks.model.stability.sample import Sample, feeds
 from mlgate.checks.model.stability.upper_limits import at_most_metric
@@ -55,14 +60,14 @@ def memory_metric(pair: tuple[Bound, Bound], sample: Sample, rules: Serving) -> 
 
 
 def performance_results(
-    pair: tuple[Bound, Bound], sample: Sample, rules: Serving, clock: Clock
+    pair: tuple[Bound, Bound], sample: Sample, rules: Serving, clock: Clock, config: ModelConfig
 ) -> StabilityResults:
     """Latency and throughput ratios at batch 1 and ``batch_rows``, memory and file size."""
     measured: list[Latency] = []
     for batch in (1, rules.batch_rows):
         rows = sample.head(batch)
         calls = (pair[0].caller(rows), pair[1].caller(rows))
-        measured.append(measure(calls, batch, rules, clock))
+        measured.append(measure_confirmed(calls, batch, rules, clock, config))
     metrics = [*latency_metrics(measured, rules), file_size_metric(pair, rules)]
     skipped: list[SkippedInput] = []
     if rules.measure_memory and memory.supported():

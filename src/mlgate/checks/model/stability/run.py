@@ -32,13 +32,15 @@ def _decisions(
     return StabilityResults(metrics=decision_metrics(sums, rules.decisions, config))
 
 
-NO_REFERENCE = "value ranges not checked: no `reference` or `reference_profile` configured"
+NO_REFERENCE = (
+    "value ranges not checked: no `reference`, `reference_profile` or `reference_table` configured"
+)
 
 
 def _ranges(
     ctx: CheckContext, config: ModelConfig, stats: HoldoutStats, rules: Ranges
 ) -> StabilityResults:
-    if not config.reference and config.reference_profile is None:
+    if not config.reference and config.reference_profile is None and not config.reference_table:
         return StabilityResults(skipped=[SkippedInput(path=config.dataset_id, reason=NO_REFERENCE)])
     # Deferred: evaluate imports this module; the reference is read exactly as drift reads it.
     from mlgate.checks.model.evaluate import load_reference

@@ -49,7 +49,8 @@ class Sample:
         return self.take(np.arange(rows) % self.labels.size)
 
 
-def _convert(column: pa.ChunkedArray | pa.Array, name: str) -> npt.NDArray[Any]:
+def column_values(column: pa.ChunkedArray | pa.Array, name: str) -> npt.NDArray[Any]:
+    """A column as the array a model input takes: text as objects, the rest as numbers."""
     if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
         return np.asarray(column.to_numpy(zero_copy_only=False), dtype=np.object_)
     return arrays.features(column, name)
@@ -75,7 +76,7 @@ def read_sample(
         raise ModelInputError("the holdout has no rows to feed the model")
     table = pa.Table.from_batches(batches).slice(0, max_rows)
     return Sample(
-        columns={c: _convert(table.column(c), c) for c in columns},
+        columns={c: column_values(table.column(c), c) for c in columns},
         labels=arrays.labels(table.column(label), label),
     )
 

@@ -70,7 +70,7 @@ def serving_results(
     sample = _sample(paths, ready, config, rows)
     parts = [StabilityResults(findings=findings), robustness_part(ready[0], sample, rules, config)]
     if len(ready) == 2:  # candidate and champion
-        parts.append(performance_results((ready[0], ready[1]), sample, rules, clock))
+        parts.append(performance_results((ready[0], ready[1]), sample, rules, clock, config))
     else:
         parts.append(
             StabilityResults(
