@@ -15,7 +15,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Hashable
 
-from mlgate.checks.sast import credentials, exprs, weakness
+from mlgate.checks.sast import credentials, exprs, lambdas, weakness
 from mlgate.checks.sast.frame import Frame
 from mlgate.checks.sast.inputs import call_source
 from mlgate.checks.sast.ir import PartialDef, Signature
@@ -49,9 +49,16 @@ def evaluate_call(node: ast.Call, state: State, frame: Frame) -> Taint:
     attribute = _getattr_constant(node, state, frame)
     if attribute is not None:
         return exprs.evaluate(attribute, state, frame)
+    converted = _converted_get(node)
+    if converted is not None:
+        value, default = converted
+        return join(exprs.evaluate(value, state, frame), exprs.evaluate(default, state, frame))
     bound = frame.partial_for(node.func, state)
     if bound is not None:
         return _call_partial(node, bound, state, frame)
+    inlined = lambdas.call_lambdas(node, state, frame)
+    if inlined is not None:
+        return inlined
     func = node.func
     method = func.attr if isinstance(func, ast.Attribute) else None
     receiver = (
@@ -163,6 +170,29 @@ def _getattr_constant(node: ast.Call, state: State, frame: Frame) -> ast.expr | 
     return ast.copy_location(attribute, node)
 
 
+def _converted_get(node: ast.Call) -> tuple[ast.Call, ast.expr] | None:
+    """``args.get("n", 0, type=int)`` is ``int(args.get("n"))`` (or the default).
+
+    Werkzeug's ``MultiDict.get`` applies its ``type`` converter (third positional or
+    keyword) and falls back to the default when it raises, so the result is the
+    converter's result: a number for ``int``, a summary's result for a project
+    function, the input itself for ``str``.
+    """
+    func = node.func
+    if not (isinstance(func, ast.Attribute) and func.attr == "get" and node.args):
+        return None
+    if any(isinstance(a, ast.Starred) for a in node.args) or len(node.args) > 3:
+        return None
+    keywords = {k.arg: k.value for k in node.keywords}
+    converter = node.args[2] if len(node.args) == 3 else keywords.get("type")
+    if converter is None or None in keywords:
+        return None
+    default = node.args[1] if len(node.args) > 1 else keywords.get("default")
+    lookup = ast.copy_location(ast.Call(func=func, args=[node.args[0]], keywords=[]), node)
+    value = ast.copy_location(ast.Call(func=converter, args=[lookup], keywords=[]), node)
+    return value, default if default is not None else ast.Constant(value=None)
+
+
 def _result(
     node: ast.Call,
     qualname: str | None,
@@ -176,7 +206,7 @@ def _result(
     sanitizer = frame.rules.sanitizer_for(qualname, None)
     target = _resolve(node.func, qualname, state, frame) if sanitizer is None else None
     if target is not None:
-        return _apply_summary(node, target, values, frame)
+        return apply_summary(node, target, values, frame)
     sanitizer = sanitizer or frame.rules.sanitizer_for(None, method)
     if sanitizer is not None:
         if sanitizer.clears >= ALL_CLASSES:
@@ -282,21 +312,26 @@ def _resolve(
     return (method[1], True) if method is not None else None
 
 
-def _apply_summary(
+def apply_summary(
     node: ast.Call, target: tuple[Signature, bool], values: CallArgs, frame: Frame
 ) -> Taint:
+    """The result of calling a project function through its summary (sinks recorded)."""
     function, is_bound = target
     frame.callees.add(function.qualname)
     summary = frame.summaries.get(function.qualname, EMPTY_SUMMARY)
     actuals = _actuals(function, values, is_bound=is_bound)
+    keywords = _extra_keywords(function, values)
     into = frame.step(node, f"passed into {function.name}()")
     back = frame.step(node, f"returned from {function.name}()")
     results = [extend(summary.source_returns, back)]
     for flow in summary.returns:
-        carried = clear(actuals.get(flow.index, EMPTY), flow.cleared)
+        given = _actual(actuals, keywords, flow.index, flow.key)
+        carried = clear(given, flow.cleared)
         results.append(extend(_with_steps(carried, (into, *flow.trace)), back))
     for reach in summary.sinks:
-        for origin, trace in actuals.get(reach.index, EMPTY).live(reach.sink.vuln):
+        for origin, trace in _actual(actuals, keywords, reach.index, reach.key).live(
+            reach.sink.vuln
+        ):
             frame.record(reach.sink, reach.site, origin, (*trace, into, *reach.trace))
     return join(*results)
 
@@ -307,20 +342,44 @@ def _with_steps(taint: Taint, steps: tuple[Step, ...]) -> Taint:
     return taint
 
 
+def _extra_keywords(function: Signature, values: CallArgs) -> dict[str, Taint]:
+    """Keyword arguments no parameter names: what ``**kwargs`` collects, by key."""
+    if not any(p.is_keywords for p in function.params):
+        return {}
+    named = {p.name for p in function.params if not p.is_keywords}
+    return {k: t for k, t in values.kwargs.items() if k not in named}
+
+
+def _actual(
+    actuals: dict[int, Taint], keywords: dict[str, Taint], index: int, key: str | None
+) -> Taint:
+    """The taint a caller gives parameter ``index`` (one keyword of it, for ``**kwargs``)."""
+    if key is None:
+        return actuals.get(index, EMPTY)
+    # ``**options`` unpacked by the caller may hold any key.
+    return join(keywords.get(key, EMPTY), keywords.get("**", EMPTY))
+
+
 def _actuals(function: Signature, values: CallArgs, *, is_bound: bool) -> dict[int, Taint]:
     """Map call arguments to the callee's parameter indices."""
     params = function.params
     offset = 1 if is_bound else 0
     actuals: dict[int, Taint] = {0: values.receiver} if is_bound and params else {}
-    variadic = next((p.index for p in params if p.is_variadic and p.index >= offset), None)
+    variadic = next(
+        (p.index for p in params if p.is_variadic and not p.is_keywords and p.index >= offset),
+        None,
+    )
     for position, taint in enumerate(values.args):
         index = position + offset
         if variadic is not None and index >= variadic:
             actuals[variadic] = join(actuals.get(variadic, EMPTY), taint)
         elif index < len(params):
             actuals[index] = taint
-    by_name = {p.name: p.index for p in params}
+    by_name = {p.name: p.index for p in params if not p.is_keywords}
+    collector = next((p.index for p in params if p.is_keywords), None)
     for name, taint in values.kwargs.items():
         if name in by_name:
             actuals[by_name[name]] = taint
+        elif collector is not None:
+            actuals[collector] = join(actuals.get(collector, EMPTY), taint)
     return actuals

@@ -6,15 +6,18 @@ import ast
 from collections.abc import Iterator, Mapping
 from types import MappingProxyType
 
-from mlgate.checks.sast.handlers import classify
+from mlgate.checks.sast.handlers import classify, route_framework
 from mlgate.checks.sast.instances import field_types, module_instances, module_partials
 from mlgate.checks.sast.ir import (
     FunctionFacts,
     FunctionNode,
+    HandlerKind,
+    LambdaTable,
     ModuleFacts,
     collect_constants,
     collect_imports,
     function_params,
+    lambda_table,
     module_name_for,
 )
 
@@ -31,13 +34,15 @@ def build_module(tree: ast.Module, *, path: str, text: str) -> ModuleFacts:
     classes: dict[str, tuple[str, ...]] = {}
     fields: dict[str, str] = {}
     functions = [_module_code(tree, name)]
+    framework = route_framework(imports)
+    has_lambdas = "lambda" in text
     for node, class_name, prefix in _definitions(tree.body, name, None):
         if isinstance(node, ast.ClassDef):
             qualname = f"{prefix}.{node.name}"
             classes[qualname] = tuple(_base_names(node, imports, name))
             fields.update(field_types(node, qualname, imports, name))
         else:
-            functions.append(_function(node, prefix, class_name, imports))
+            functions.append(_function(node, prefix, class_name, imports, framework))
     return ModuleFacts(
         name=name,
         path=path,
@@ -50,6 +55,8 @@ def build_module(tree: ast.Module, *, path: str, text: str) -> ModuleFacts:
         instances=MappingProxyType(module_instances(tree, imports, name)),
         fields=MappingProxyType(fields),
         partials=MappingProxyType(module_partials(tree, imports, name)),
+        lambdas=lambda_table(tree.body) if has_lambdas else LambdaTable(),
+        has_lambdas=has_lambdas,
     )
 
 
@@ -89,10 +96,14 @@ def _block_statements(statement: ast.stmt) -> list[ast.stmt]:
 
 
 def _function(
-    node: FunctionNode, prefix: str, class_name: str | None, imports: Mapping[str, str]
+    node: FunctionNode,
+    prefix: str,
+    class_name: str | None,
+    imports: Mapping[str, str],
+    framework: HandlerKind,
 ) -> FunctionFacts:
     params = function_params(node)
-    role = classify(node, params, class_name=class_name, imports=imports)
+    role = classify(node, params, class_name=class_name, imports=imports, framework=framework)
     return FunctionFacts(
         qualname=f"{prefix}.{node.name}",
         name=node.name,
@@ -103,6 +114,7 @@ def _function(
         source_params=role.source_params,
         request_params=role.request_params,
         returns_html=role.returns_html,
+        dependency_inputs=role.dependency_inputs,
     )
 
 

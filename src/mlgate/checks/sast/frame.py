@@ -7,7 +7,7 @@ import builtins
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from mlgate.checks.sast.ir import FunctionFacts, ModuleFacts, PartialDef
+from mlgate.checks.sast.ir import FunctionFacts, LambdaTable, ModuleFacts, PartialDef
 from mlgate.checks.sast.labels import Origin, SourceOrigin, Step, Taint
 from mlgate.checks.sast.project import Project
 from mlgate.checks.sast.results import SinkHit, SinkSite, Summary, WeaknessHit
@@ -34,6 +34,9 @@ class Frame:
     callees: set[str] = field(default_factory=set)
     loop_exits: list[list[State]] = field(default_factory=list)
     weaknesses: dict[tuple[Weakness, Step], WeaknessHit] = field(default_factory=dict)
+    # Lambdas the function binds (collected on first use) and those being inlined now.
+    local_lambdas: LambdaTable | None = None
+    inlining: set[int] = field(default_factory=set)
 
     def qualify(self, node: ast.expr, state: State) -> str | None:
         """Fully qualified name of a dotted expression, via imports and module defs."""

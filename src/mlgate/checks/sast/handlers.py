@@ -30,6 +30,8 @@ class HandlerRole:
     source_params: frozenset[int]
     request_params: frozenset[str]
     returns_html: bool = False
+    # Parameters FastAPI fills from the request if the function is a dependency.
+    dependency_inputs: frozenset[int] = frozenset()
 
 
 def annotation_name(annotation: ast.expr | None) -> str | None:
@@ -64,18 +66,31 @@ def classify(
     *,
     class_name: str | None,
     imports: Mapping[str, str],
+    framework: HandlerKind | None = None,
 ) -> HandlerRole:
-    """The handler role of a function, from its decorators, class and signature."""
+    """The handler role of a function, from its decorators, class and signature.
+
+    ``framework`` is :func:`route_framework` of ``imports``, computed once per module.
+    """
     requests = request_params(params)
     route = _route_decorator(node)
+    kind = framework if framework is not None else route_framework(imports)
+    inputs = _typed_sources(params, requests) if kind is HandlerKind.FASTAPI else frozenset()
     if route is not None:
-        kind = _route_framework(imports)
         sources = _route_sources(kind, route, params, requests)
         return HandlerRole(
             kind=kind,
             source_params=sources,
             request_params=requests,
             returns_html=_declares_html(route),
+            dependency_inputs=inputs,
+        )
+    if inputs:
+        return HandlerRole(
+            kind=HandlerKind.NONE,
+            source_params=frozenset(),
+            request_params=requests,
+            dependency_inputs=inputs,
         )
     offset = 1 if class_name is not None else 0
     is_view = len(params) > offset and params[offset].name == "request"
@@ -96,7 +111,8 @@ def _route_decorator(node: FunctionNode) -> ast.Call | None:
     return None
 
 
-def _route_framework(imports: Mapping[str, str]) -> HandlerKind:
+def route_framework(imports: Mapping[str, str]) -> HandlerKind:
+    """The framework whose route decorators a module's imports point to."""
     roots = {qualified.split(".")[0] for qualified in imports.values()}
     if "fastapi" in roots or "starlette" in roots:
         return HandlerKind.FASTAPI
@@ -135,6 +151,20 @@ def _typed_sources(params: tuple[Param, ...], requests: frozenset[str]) -> froze
 
 def _is_literal(annotation: ast.expr | None) -> bool:
     return annotation_name(annotation) == "Literal"
+
+
+def dependency_marker(param: Param) -> ast.Call | None:
+    """The ``Depends(...)``/``Security(...)`` call of a parameter (default or ``Annotated``)."""
+    if _is_dependency(param.default):
+        assert isinstance(param.default, ast.Call)  # noqa: S101 - checked by _is_dependency
+        return param.default
+    annotation = param.annotation
+    if isinstance(annotation, ast.Subscript) and isinstance(annotation.slice, ast.Tuple):
+        for element in annotation.slice.elts[1:]:
+            if _is_dependency(element):
+                assert isinstance(element, ast.Call)  # noqa: S101 - checked by _is_dependency
+                return element
+    return None
 
 
 def _is_dependency(default: ast.expr | None) -> bool:

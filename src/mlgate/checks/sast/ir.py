@@ -36,6 +36,7 @@ class Param:
     annotation: ast.expr | None
     default: ast.expr | None
     is_variadic: bool = False
+    is_keywords: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -45,6 +46,10 @@ class ParamName:
     name: str
     index: int
     is_variadic: bool = False
+    # ``**kwargs``: collects the keywords no other parameter names.
+    is_keywords: bool = False
+    # FastAPI fills it from the request when the function is used as a dependency.
+    is_input: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -74,6 +79,7 @@ class FunctionFacts:
     source_params: frozenset[int] = frozenset()
     request_params: frozenset[str] = frozenset()
     returns_html: bool = False
+    dependency_inputs: frozenset[int] = frozenset()
 
     @property
     def body(self) -> list[ast.stmt]:
@@ -91,7 +97,13 @@ class FunctionFacts:
             qualname=self.qualname,
             name=self.name,
             params=tuple(
-                ParamName(name=p.name, index=p.index, is_variadic=p.is_variadic)
+                ParamName(
+                    name=p.name,
+                    index=p.index,
+                    is_variadic=p.is_variadic,
+                    is_keywords=p.is_keywords,
+                    is_input=p.index in self.dependency_inputs,
+                )
                 for p in self.params
             ),
             line=getattr(self.node, "lineno", 1),
@@ -115,6 +127,18 @@ class PartialDef:
     bound: int
     keywords: tuple[tuple[str, Scalar], ...] = ()
     unknown: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class LambdaTable:
+    """Names bound to lambdas in one scope: directly (``run``) or in a dict (``handlers``).
+
+    Found without data flow; calls through them are analysed by
+    :mod:`mlgate.checks.sast.lambdas`.
+    """
+
+    direct: Mapping[str, tuple[ast.Lambda, ...]] = field(default_factory=dict)
+    tables: Mapping[str, tuple[ast.Lambda, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -145,6 +169,9 @@ class ModuleFacts:
     instances: Mapping[str, str] = field(default_factory=dict)
     fields: Mapping[str, str] = field(default_factory=dict)
     partials: Mapping[str, PartialDef] = field(default_factory=dict)
+    # Module-level lambda bindings; ``has_lambdas`` is False when the text has no lambda.
+    lambdas: LambdaTable = field(default_factory=LambdaTable)
+    has_lambdas: bool = False
 
     def index(self) -> ModuleIndex:
         """The tree-free part of these facts that the project index keeps."""
@@ -185,18 +212,47 @@ def collect_imports(tree: ast.Module, module: str, *, is_package: bool) -> dict[
     return imports
 
 
-def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
-    """Every statement, nested ones included, without visiting expressions (fast)."""
+def _statements(body: list[ast.stmt], *, scopes: bool = True) -> Iterator[ast.stmt]:
+    """Every statement, nested ones included, without visiting expressions (fast).
+
+    With ``scopes=False`` the bodies of nested functions and classes are left out.
+    """
     pending = list(reversed(body))
     while pending:
         statement = pending.pop()
         yield statement
+        if not scopes and isinstance(statement, _SCOPES):
+            continue
         for part in ("body", "orelse", "finalbody"):
             pending.extend(reversed(getattr(statement, part, ())))
         for handler in getattr(statement, "handlers", ()):
             pending.extend(reversed(handler.body))
         for case in getattr(statement, "cases", ()):
             pending.extend(reversed(case.body))
+
+
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def lambda_table(body: list[ast.stmt]) -> LambdaTable:
+    """The lambda bindings of a scope's statements (blocks included, nested scopes not)."""
+    direct: dict[str, tuple[ast.Lambda, ...]] = {}
+    tables: dict[str, tuple[ast.Lambda, ...]] = {}
+    for statement in _statements(body, scopes=False):
+        if not isinstance(statement, ast.Assign | ast.AnnAssign) or statement.value is None:
+            continue
+        value = statement.value
+        targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+        found: tuple[ast.Lambda, ...] = ()
+        into = direct
+        if isinstance(value, ast.Lambda):
+            found = (value,)
+        elif isinstance(value, ast.Dict):
+            found, into = tuple(v for v in value.values if isinstance(v, ast.Lambda)), tables
+        names = [t.id for t in targets if isinstance(t, ast.Name)] if found else []
+        for name in names:
+            into[name] = (*into.get(name, ()), *found)
+    return LambdaTable(direct=direct, tables=tables)
 
 
 def _absolute_base(node: ast.ImportFrom, module: str, *, is_package: bool) -> str:
@@ -307,6 +363,7 @@ def function_params(node: FunctionNode) -> tuple[Param, ...]:
                 annotation=arg.annotation,
                 default=default,
                 is_variadic=variadic,
+                is_keywords=arg is arguments.kwarg,
             )
         )
     return tuple(params)

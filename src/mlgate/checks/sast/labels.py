@@ -37,9 +37,14 @@ class SourceOrigin:
 
 @dataclass(frozen=True, slots=True)
 class ParamOrigin:
-    """The value of a function parameter, used while computing summaries."""
+    """The value of a function parameter, used while computing summaries.
+
+    ``key`` names one keyword that ``**kwargs`` (parameter ``index``) collected, so
+    ``kwargs["path"]`` reaching a sink is tainted only by a caller's ``path=`` argument.
+    """
 
     index: int
+    key: str | None = None
 
 
 Origin = SourceOrigin | ParamOrigin
@@ -79,9 +84,9 @@ def source(origin: SourceOrigin) -> Taint:
     return Taint({(origin, frozenset()): (origin.step,)})
 
 
-def param(index: int) -> Taint:
-    """The symbolic taint of parameter ``index``."""
-    return Taint({(ParamOrigin(index), frozenset()): ()})
+def param(index: int, key: str | None = None) -> Taint:
+    """The symbolic taint of parameter ``index`` (of its keyword ``key``, for ``**kwargs``)."""
+    return Taint({(ParamOrigin(index, key), frozenset()): ()})
 
 
 def join(*taints: Taint) -> Taint:

@@ -37,21 +37,23 @@ class WeaknessHit:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ParamFlow:
-    """Parameter ``index`` reaches the return value, sanitised for ``cleared``."""
+    """Parameter ``index`` (its keyword ``key``) reaches the return, sanitised for ``cleared``."""
 
     index: int
     cleared: frozenset[str]
     trace: Trace
+    key: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ParamSink:
-    """Parameter ``index`` reaches ``sink`` inside the function (or its callees)."""
+    """Parameter ``index`` (its keyword ``key``) reaches ``sink`` inside the function."""
 
     index: int
     sink: SinkSpec
     site: SinkSite
     trace: Trace
+    key: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -65,9 +67,9 @@ class Summary:
     def shape(self) -> tuple[frozenset[object], ...]:
         """The summary without traces: what the interprocedural fixpoint compares."""
         return (
-            frozenset((f.index, f.cleared) for f in self.returns),
+            frozenset((f.index, f.key, f.cleared) for f in self.returns),
             self.source_returns.labels(),
-            frozenset((s.index, s.sink, s.site) for s in self.sinks),
+            frozenset((s.index, s.key, s.sink, s.site) for s in self.sinks),
         )
 
 
@@ -82,9 +84,11 @@ def summarise(returned: Taint, hits: list[SinkHit]) -> Summary:
         if isinstance(origin, SourceOrigin):
             sources[(origin, cleared)] = trace
         else:
-            flows.append(ParamFlow(index=origin.index, cleared=cleared, trace=trace))
+            flows.append(
+                ParamFlow(index=origin.index, key=origin.key, cleared=cleared, trace=trace)
+            )
     sinks = tuple(
-        ParamSink(index=h.origin.index, sink=h.sink, site=h.site, trace=h.trace)
+        ParamSink(index=h.origin.index, key=h.origin.key, sink=h.sink, site=h.site, trace=h.trace)
         for h in hits
         if not isinstance(h.origin, SourceOrigin)
     )

@@ -80,7 +80,12 @@ def encode_index(index: ModuleIndex) -> Json:
         "imports": dict(index.imports),
         "classes": {k: list(v) for k, v in index.classes.items()},
         "functions": [
-            [s.qualname, s.name, s.line, [[p.name, p.index, p.is_variadic] for p in s.params]]
+            [
+                s.qualname,
+                s.name,
+                s.line,
+                [[p.name, p.index, p.is_variadic, p.is_keywords, p.is_input] for p in s.params],
+            ]
             for s in index.functions
         ],
         "partials": {
@@ -124,7 +129,14 @@ def _signature(data: Json) -> Signature:
         name=str(name),
         line=int(line),
         params=tuple(
-            ParamName(name=str(n), index=int(i), is_variadic=bool(v)) for n, i, v in params
+            ParamName(
+                name=str(n),
+                index=int(i),
+                is_variadic=bool(v),
+                is_keywords=bool(k),
+                is_input=bool(d),
+            )
+            for n, i, v, k, d in params
         ),
     )
 
@@ -164,13 +176,19 @@ def _encode_summary(summary: Summary) -> Json:
     data: dict[str, Json] = {}
     if summary.returns:
         data["returns"] = [
-            [f.index, sorted(f.cleared), _encode_trace(f.trace)] for f in summary.returns
+            [_encode_param(f.index, f.key), sorted(f.cleared), _encode_trace(f.trace)]
+            for f in summary.returns
         ]
     if summary.source_returns:
         data["sources"] = _encode_taint(summary.source_returns)
     if summary.sinks:
         data["sinks"] = [
-            [s.index, _encode_sink(s.sink), _encode_site(s.site), _encode_trace(s.trace)]
+            [
+                _encode_param(s.index, s.key),
+                _encode_sink(s.sink),
+                _encode_site(s.site),
+                _encode_trace(s.trace),
+            ]
             for s in summary.sinks
         ]
     return data
@@ -179,13 +197,22 @@ def _encode_summary(summary: Summary) -> Json:
 def _decode_summary(data: Json) -> Summary:
     return Summary(
         returns=tuple(
-            ParamFlow(index=int(i), cleared=frozenset(c), trace=_decode_trace(t))
+            ParamFlow(
+                index=_decode_param(i).index,
+                key=_decode_param(i).key,
+                cleared=frozenset(c),
+                trace=_decode_trace(t),
+            )
             for i, c, t in data.get("returns", ())
         ),
         source_returns=_decode_taint(data.get("sources", ())),
         sinks=tuple(
             ParamSink(
-                index=int(i), sink=_decode_sink(k), site=_decode_site(s), trace=_decode_trace(t)
+                index=_decode_param(i).index,
+                key=_decode_param(i).key,
+                sink=_decode_sink(k),
+                site=_decode_site(s),
+                trace=_decode_trace(t),
             )
             for i, k, s, t in data.get("sinks", ())
         ),
@@ -249,15 +276,26 @@ def _decode_site(data: Json) -> SinkSite:
     return SinkSite(step=_decode_step(step), code=str(code))
 
 
+def _encode_param(index: int, key: str | None) -> Json:
+    return index if key is None else [index, key]
+
+
+def _decode_param(data: Json) -> ParamOrigin:
+    if isinstance(data, int):
+        return ParamOrigin(data)
+    index, key = data
+    return ParamOrigin(int(index), str(key))
+
+
 def _encode_origin(origin: Origin) -> Json:
     if isinstance(origin, ParamOrigin):
-        return origin.index
+        return _encode_param(origin.index, origin.key)
     return [origin.description, origin.code, _encode_step(origin.step)]
 
 
 def _decode_origin(data: Json) -> Origin:
-    if isinstance(data, int):
-        return ParamOrigin(data)
+    if isinstance(data, int) or len(data) == 2:
+        return _decode_param(data)
     description, code, step = data
     return SourceOrigin(description=str(description), code=str(code), step=_decode_step(step))
 

@@ -15,11 +15,13 @@ from collections.abc import Callable
 from mlgate.checks.sast import credentials
 from mlgate.checks.sast.assign import bind, evaluate_with_shape, forget
 from mlgate.checks.sast.consts import fold
+from mlgate.checks.sast.depends import dependency_taint
 from mlgate.checks.sast.exprs import evaluate
 from mlgate.checks.sast.frame import Frame
 from mlgate.checks.sast.guards import refine
 from mlgate.checks.sast.handlers import annotation_name
 from mlgate.checks.sast.ir import HandlerKind
+from mlgate.checks.sast.keywords import bind_keywords
 from mlgate.checks.sast.labels import EMPTY, join, param, source
 from mlgate.checks.sast.matching import run_match
 from mlgate.checks.sast.rules.sanitizers import NO_RETURN_CALLS
@@ -44,8 +46,11 @@ def entry_state(frame: Frame) -> State:
             kind = function.handler.value
             origin = frame.source(parameter.node, f"{kind} parameter `{parameter.name}`")
             state.write((parameter.name,), source(origin))
+        elif parameter.is_keywords:
+            bind_keywords(parameter, function, frame.module.lines, state)
         elif parameter.name not in function.request_params:
-            state.write((parameter.name,), param(parameter.index))
+            injected = dependency_taint(parameter, state, frame)
+            state.write((parameter.name,), join(param(parameter.index), injected))
         state.consts[parameter.name] = UNKNOWN
         annotated = _project_class(parameter.annotation, frame)
         if annotated is not None:

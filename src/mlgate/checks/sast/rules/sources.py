@@ -77,6 +77,23 @@ REQUEST_METHODS = frozenset().union(*(s.methods for s in REQUEST_SHAPES))
 REQUEST_TYPE_NAMES = frozenset().union(*(s.type_names for s in REQUEST_SHAPES))
 REQUEST_PARAM_NAMES = frozenset({"request", "req"})
 
+# FastAPI security schemes: ``Security(scheme)`` / ``Depends(scheme)`` hands the endpoint
+# the API key, bearer token or basic credentials the client sent.
+SECURITY_SCHEMES = frozenset(
+    f"fastapi.security.{name}"
+    for name in (
+        "APIKeyHeader",
+        "APIKeyQuery",
+        "APIKeyCookie",
+        "HTTPBearer",
+        "HTTPBasic",
+        "HTTPDigest",
+        "OAuth2PasswordBearer",
+        "OAuth2AuthorizationCodeBearer",
+        "OpenIdConnect",
+    )
+)
+
 # Globals that are the current request of a framework.
 REQUEST_GLOBALS = frozenset(
     {"flask.request", "quart.request", "bottle.request", "sanic.request", "werkzeug.request"}
