@@ -433,6 +433,13 @@ class ModelConfig(CheckConfig):
     confidence: float = Field(default=0.95, gt=0.5, lt=1)
     bootstrap_replicates: int = Field(default=200, ge=20, le=5000)
     seed: int = Field(default=0, ge=0)
+    average_precision_sample_rows: int = Field(
+        default=20_000,
+        ge=1_000,
+        le=200_000,
+        description="Rows (seeded uniform sample) kept for average precision's paired "
+        "bootstrap; with more holdout rows the interval is scaled by sqrt(sample / rows).",
+    )
     ece_bins: int = Field(default=10, ge=2, le=100)
     batch_rows: int = Field(default=65536, ge=1024, description="Rows read per batch.")
     stability: Stability | None = Field(
@@ -479,19 +486,4 @@ class ModelConfig(CheckConfig):
             )
         if regression and self.stability is not None:
             raise ValueError("`stability` checks judge classifiers, not regression models")
-        return self
-
-    @model_validator(mode="after")
-    def _average_precision_has_no_paired_interval(self) -> ModelConfig:
-        # A drop limit needs a paired interval; none is implemented for AP yet, and a
-        # limit the gate silently ignored would pass what it was asked to stop.
-        rule = self.performance.get(PerformanceMetric.AVERAGE_PRECISION)
-        if rule is not None and (rule.max_drop is not None or rule.max_relative_drop is not None):
-            raise ValueError(
-                "average_precision supports only `minimum`: a drop limit vs the champion "
-                "needs a paired interval, and mlgate has none for average precision (a "
-                "paired bootstrap of AP needs each row's pair of scores, which the "
-                "streaming statistics do not keep); bound the drop with roc_auc's "
-                "`max_drop`, or set an absolute `minimum` for average_precision"
-            )
         return self

@@ -7,7 +7,8 @@ are drawn once from the merged moments. Pass 2 (only with a champion) needs pass
 complete score tables for the DeLong placements. Both passes run on every core (numpy
 and pyarrow release the GIL). Memory is bounded by a few batches plus the statistics,
 never by the file: the statistics grow with distinct values (scores for the exact AUC,
-compacting feature sketches), not with rows.
+compacting feature sketches), not with rows. Average precision against a champion also
+keeps a fixed-size sample of row pairs for its paired bootstrap (``stats.pairs``).
 """
 
 from __future__ import annotations
@@ -27,14 +28,15 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from mlgate.checks.model import arrays
-from mlgate.checks.model.config import ModelConfig
+from mlgate.checks.model.config import ModelConfig, PerformanceMetric
 from mlgate.checks.model.reader import ModelInputError, available_columns, iter_batches
 from mlgate.checks.model.stats import regression
 from mlgate.checks.model.stats.bootstrap import BootstrapPlan, BootstrapSums, CellMoments
 from mlgate.checks.model.stats.delong import DeLongSums, PlacementTable
 from mlgate.checks.model.stats.groups import GroupCounts
+from mlgate.checks.model.stats.pairs import PairSample, row_priorities
 from mlgate.checks.model.stats.regression import RegressionReplicates, RegressionSums
-from mlgate.checks.model.stats.scores import ScoreTable, merge_tables
+from mlgate.checks.model.stats.scores import FloatArray, ScoreTable, merge_tables
 from mlgate.checks.model.stats.sketch import CategorySketch, NumericSketch, merge_numeric
 
 Sketch = NumericSketch | CategorySketch
@@ -75,6 +77,8 @@ class Plan:
     bootstrap: BootstrapPlan
     batch_rows: int
     regression: bool = False
+    # Rows of the paired sample for average precision's bootstrap; 0: not kept.
+    pair_sample: int = 0
 
     @classmethod
     def from_config(cls, config: ModelConfig) -> Plan:
@@ -82,6 +86,10 @@ class Plan:
         columns = config.columns
         singles = tuple((a,) for a in columns.sensitive)
         joint = tuple(tuple(group) for group in columns.intersections)
+        paired_ap = (
+            columns.champion is not None
+            and PerformanceMetric.AVERAGE_PRECISION in config.performance
+        )
         return cls(
             label=columns.label,
             candidate=columns.candidate,
@@ -97,6 +105,7 @@ class Plan:
             ),
             batch_rows=config.batch_rows,
             regression=config.task == "regression",
+            pair_sample=config.average_precision_sample_rows if paired_ap else 0,
         )
 
     def models(self) -> tuple[str, ...]:
@@ -135,6 +144,8 @@ class HoldoutStats:
     regression: RegressionSums | None = None
     replicates: RegressionReplicates | None = None
     roles: dict[str, Sketch] = field(default_factory=dict)
+    # Average precision with a champion only: the paired row sample (see ``pairs``).
+    pairs: PairSample | None = None
 
 
 def merge_sketches(sketches: Sequence[Sketch]) -> Sketch:
@@ -160,7 +171,9 @@ def combine_holdout(parts: Sequence[HoldoutStats]) -> HoldoutStats:
     """Statistics of all parts, merged once (the DeLong sums of pass 2 come later)."""
     groups = _by_key(p.groups for p in parts)
     sums = [p.regression for p in parts if p.regression is not None]
+    samples = [p.pairs for p in parts if p.pairs is not None]
     return HoldoutStats(
+        pairs=reduce(PairSample.merge, samples) if samples else None,
         regression=reduce(RegressionSums.merge, sums) if sums else None,
         roles={k: merge_sketches(v) for k, v in _by_key(p.roles for p in parts).items()},
         rows=sum(p.rows for p in parts),
@@ -242,8 +255,21 @@ def regression_batch(batch: pa.RecordBatch, plan: Plan, shift: float = 0.0) -> H
     )
 
 
-def batch_stats(batch: pa.RecordBatch, plan: Plan, shift: float = 0.0) -> HoldoutStats:
-    """Pass-1 statistics of one batch."""
+def pair_sample(
+    plan: Plan, start: int, positive: npt.NDArray[np.bool_], scores: Sequence[FloatArray]
+) -> PairSample | None:
+    """The paired sample of one batch whose first row is row ``start`` of the input."""
+    if plan.pair_sample == 0 or len(scores) < 2:
+        return None
+    priority = row_priorities(plan.bootstrap.seed, start, positive.size)
+    stacked = np.stack([scores[0], scores[1]], axis=1)
+    return PairSample.from_rows(plan.pair_sample, priority, positive, stacked)
+
+
+def batch_stats(
+    batch: pa.RecordBatch, plan: Plan, shift: float = 0.0, start: int = 0
+) -> HoldoutStats:
+    """Pass-1 statistics of one batch whose first row is row ``start`` of the input."""
     if plan.regression:
         return regression_batch(batch, plan, shift)
     positive = arrays.labels(batch.column(plan.label), plan.label)
@@ -257,6 +283,7 @@ def batch_stats(batch: pa.RecordBatch, plan: Plan, shift: float = 0.0) -> Holdou
         bootstrap=plan.bootstrap.empty(0),
         groups=group_counts(batch, plan, outcome),
         features=sketch_features(batch, plan),
+        pairs=pair_sample(plan, start, positive, scores),
     )
 
 
@@ -315,6 +342,7 @@ def _empty_holdout(plan: Plan) -> HoldoutStats:
         bootstrap=plan.bootstrap.empty(0),
         groups={},
         features={},
+        pairs=PairSample.empty(plan.pair_sample) if plan.pair_sample else None,
     )
 
 
@@ -345,13 +373,23 @@ def _first_target(batch: pa.RecordBatch | None, plan: Plan) -> float:
     return float(arrays.finite(batch.column(plan.label).slice(0, 1), plan.label, "target")[0])
 
 
+def _with_starts(batches: Iterable[pa.RecordBatch]) -> Iterator[tuple[int, pa.RecordBatch]]:
+    # Each batch's first row number in the input, counted in the reading thread.
+    start = 0
+    for batch in batches:
+        yield start, batch
+        start += batch.num_rows
+
+
 def read_holdout(paths: Sequence[Path], plan: Plan) -> HoldoutStats:
     """Both passes over the holdout files; the bootstrap is drawn from the merged cells."""
     batches = _batches(paths, plan.holdout_columns(), plan)
     first = next(batches, None)
     shift = _first_target(first, plan) if plan.regression else 0.0
     stream = itertools.chain([first] if first is not None else [], batches)
-    parts = parallel_map(lambda batch: batch_stats(batch, plan, shift), stream)
+    parts = parallel_map(
+        lambda item: batch_stats(item[1], plan, shift, item[0]), _with_starts(stream)
+    )
     # Folded 8 parts at a time: a bounded number of parts in memory, never the file's.
     merged = merge_stream(parts, combine_holdout)
     stats = combine_holdout([_empty_holdout(plan), *([merged] if merged is not None else [])])

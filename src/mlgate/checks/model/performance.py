@@ -3,6 +3,8 @@
 A change blocks only when it is worse than the tolerance **and** its paired confidence
 interval excludes zero (``Metric.null_value = 0``): DeLong for ROC AUC, the paired Poisson
 bootstrap (percentile interval) for the others, regression's RMSE, MAE and R2 included.
+Average precision's bootstrap runs on a seeded uniform sample of row pairs, centred on the
+exact difference and scaled to the whole holdout (see ``stats.pairs``).
 Each change also reports the smallest drop this holdout can detect (80 % power), so a
 pass on a tiny holdout reads as weak.
 """
@@ -26,6 +28,7 @@ from mlgate.checks.model.stats import classification as cls
 from mlgate.checks.model.stats.bootstrap import BootstrapSums
 from mlgate.checks.model.stats.delong import delong
 from mlgate.checks.model.stats.intervals import Interval, minimum_detectable, normal_interval
+from mlgate.checks.model.stats.pairs import paired_interval
 from mlgate.checks.model.stats.regression import RegressionSums
 from mlgate.checks.model.stats.scores import FloatArray, ScoreTable
 from mlgate.core.metric import Comparison, ConfidenceInterval, Metric
@@ -145,8 +148,32 @@ def _bootstrap_change(
     )
 
 
+def _average_precision_change(stats: HoldoutStats, config: ModelConfig) -> Change:
+    if stats.pairs is None:
+        raise ValueError("the paired sample of average precision is kept only with a champion")
+    values = [point_value(PerformanceMetric.AVERAGE_PRECISION, t, config) for t in stats.tables]
+    found = paired_interval(
+        stats.pairs,
+        stats.rows,
+        values[0] - values[1],
+        replicates=config.bootstrap_replicates,
+        seed=config.seed,
+        confidence=config.confidence,
+    )
+    sampled = "" if found.sample_rows >= stats.rows else f" on {found.sample_rows:,} sampled rows"
+    return Change(
+        candidate=values[0],
+        champion=values[1],
+        interval=found.interval,
+        standard_error=found.standard_error,
+        method=f"paired bootstrap, {config.bootstrap_replicates} replicates{sampled}",
+    )
+
+
 def change(metric: PerformanceMetric, stats: HoldoutStats, config: ModelConfig) -> Change:
     """The paired change of ``metric`` (the holdout must have a champion)."""
+    if metric is PerformanceMetric.AVERAGE_PRECISION:
+        return _average_precision_change(stats, config)
     if metric is not PerformanceMetric.ROC_AUC:
         return _bootstrap_change(metric, stats, config)
     if stats.delong is None:
@@ -280,11 +307,6 @@ def performance_metrics(stats: HoldoutStats, config: ModelConfig) -> list[Metric
     for metric, rule in config.performance.items():
         metrics.append(value_metric(metric, rule, stats, config))
         if config.columns.champion is None:
-            continue
-        if metric is PerformanceMetric.AVERAGE_PRECISION:
-            # No paired interval for AP (see config): the champion's value is still context.
-            champion = point_value(metric, stats.tables[1], config)
-            metrics.append(champion_metric(metric, champion, stats.rows))
             continue
         found = change(metric, stats, config)
         metrics.append(change_metric(metric, rule, stats, config, found))

@@ -43,6 +43,7 @@ from mlgate.checks.model.stats.intervals import Interval
 from mlgate.checks.model.stats.regression import RegressionReplicates, RegressionSums
 from mlgate.checks.model.stats.scores import FloatArray, ScoreTable
 
+# Average precision's interval has its own study (a sampled bootstrap, see ``stats.pairs``).
 CLASSIFICATION = tuple(
     m
     for m in PerformanceMetric
@@ -90,10 +91,17 @@ def _sigmoid(x: FloatArray) -> FloatArray:
     return np.asarray(1 / (1 + np.exp(-x)), dtype=np.float64)
 
 
-def study_config(task: str, replicates: int = 200, seed: int = 0) -> ModelConfig:
-    """A policy judging every metric of ``task`` with a paired interval."""
-    metrics = REGRESSION if task == "regression" else CLASSIFICATION
-    settings: dict[str, Any] = {"task": task, "columns": _COLUMNS, "fairness": {}}
+def study_config(
+    task: str,
+    replicates: int = 200,
+    seed: int = 0,
+    metrics: Iterable[PerformanceMetric] | None = None,
+    **extra: Any,
+) -> ModelConfig:
+    """A policy judging ``metrics`` (default: every metric of ``task``) with a paired interval."""
+    if metrics is None:
+        metrics = REGRESSION if task == "regression" else CLASSIFICATION
+    settings: dict[str, Any] = {"task": task, "columns": _COLUMNS, "fairness": {}, **extra}
     return ModelConfig(
         paths=["holdout"],
         performance={m: {} for m in metrics},
@@ -234,7 +242,7 @@ def _summaries(
     ]
 
 
-def false_blocks(
+def false_blocks(  # noqa: PLR0913  # a study's knobs, all but the first four keyword-only
     process: Process,
     rows: int,
     trials: int,
@@ -242,9 +250,14 @@ def false_blocks(
     *,
     rows_level: bool = False,
     replicates: int = 200,
+    config: ModelConfig | None = None,
 ) -> list[MetricSummary]:
-    """Per metric: how often equal models are declared significantly worse."""
-    config = study_config(process.task, replicates=replicates)
+    """Per metric: how often equal models are declared significantly worse.
+
+    ``config`` (default: :func:`study_config` of the process's task) names the metrics.
+    """
+    if config is None:
+        config = study_config(process.task, replicates=replicates)
     rng = np.random.default_rng(seed)
     hits = dict.fromkeys(config.performance, 0)
     widths: dict[PerformanceMetric, list[float]] = {m: [] for m in config.performance}
@@ -258,7 +271,7 @@ def false_blocks(
     return _summaries(config.performance, hits, widths, trials)
 
 
-def coverage(
+def coverage(  # noqa: PLR0913  # a study's knobs, all but the first five keyword-only
     process: Process,
     rows: int,
     trials: int,
@@ -266,9 +279,11 @@ def coverage(
     truth: dict[PerformanceMetric, float],
     *,
     replicates: int = 200,
+    config: ModelConfig | None = None,
 ) -> list[MetricSummary]:
     """Per metric: how often the interval holds the ``truth`` (see :func:`differences`)."""
-    config = study_config(process.task, replicates=replicates)
+    if config is None:
+        config = study_config(process.task, replicates=replicates)
     rng = np.random.default_rng(seed)
     hits = dict.fromkeys(config.performance, 0)
     widths: dict[PerformanceMetric, list[float]] = {m: [] for m in config.performance}

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from builders.churn import churn_table, write_parquet
 from mlgate.checks.model import ModelCheck, ModelConfig
+from mlgate.checks.model.config import PerformanceMetric
 from mlgate.core.check import CheckConfig, CheckContext, CheckResult
 from mlgate.core.decision import CheckRun, DecisionInputs, decide
 from mlgate.core.gate import GatePlan, PlannedCheck
@@ -66,9 +67,11 @@ def run_on(root: Path, **settings: Any) -> CheckResult:
     return ModelCheck().run(CheckContext(root=root, gate="g", today=TODAY), config)
 
 
-def test_average_precision_drop_limit_is_refused_at_config_time() -> None:
-    with pytest.raises(ValidationError, match="average_precision supports only `minimum`"):
-        ModelConfig(columns=COLUMNS, performance={"average_precision": {"max_drop": 0.01}})
+def test_average_precision_takes_drop_limits() -> None:
+    config = ModelConfig(
+        columns=COLUMNS, performance={"average_precision": {"max_relative_drop": 0.02}}
+    )
+    assert config.performance[PerformanceMetric.AVERAGE_PRECISION].max_relative_drop == 0.02
 
 
 def test_intersections_must_name_sensitive_columns() -> None:
