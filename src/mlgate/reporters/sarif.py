@@ -162,7 +162,9 @@ def _byte_region(
     URI; a zip header's offset counts bytes of the archive enclosing the member, which
     the URI does not name when archives nest: it stays a property only.
     """
-    if location.offset is None or (location.member and (container_offset or not member_view)):
+    if location.offset is None or location.offset < 0:
+        return {}  # a re-rendered verdict may carry anything; SARIF needs a real offset
+    if location.member and (container_offset or not member_view):
         return {}
     return {"byteOffset": location.offset}
 

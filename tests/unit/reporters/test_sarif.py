@@ -199,6 +199,8 @@ def test_artifact_offsets_go_where_they_count_bytes() -> None:
     in_container = _with_art001(header, (("offset_base", "container"),))
     assert "region" not in in_container["relatedLocations"][0]["physicalLocation"]
     assert in_container["locations"][0]["properties"] == {"mlgate/offset": 4096}
+    negative = _with_art001(ArtifactLocation(path="m.pt", offset=-2), ())
+    assert "region" not in negative["locations"][0]["physicalLocation"]
     no_offset = _with_art001(ArtifactLocation(path="m.pt", member="x.pkl"), ())
     assert "region" not in no_offset["relatedLocations"][0]["physicalLocation"]
 
